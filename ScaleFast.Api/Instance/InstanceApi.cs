@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using ScaleFast.Api.Extensions;
+using StackExchange.Redis;
+
+namespace ScaleFast.Api.Instance;
+
+/// <summary>
+/// <c>GET /api/instance</c>: which instance answered and that it reaches its database and cache
+/// (a round trip to each, with its latency). Useful to watch the gateway spread requests.
+/// </summary>
+public static class InstanceApi
+{
+    public static IEndpointRouteBuilder MapInstanceApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/instance", GetInstanceAsync)
+            .WithName("GetInstance");
+        return app;
+    }
+
+    public static async Task<Ok<InstanceStatus>> GetInstanceAsync(
+        NpgsqlDataSource dataSource,
+        IConnectionMultiplexer redis,
+        IOptions<InstanceOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var command = dataSource.CreateCommand("SELECT current_setting('server_version')");
+        var databaseVersion = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+        var databaseLatency = Stopwatch.GetElapsedTime(started);
+
+        var cacheLatency = await redis.GetDatabase().PingAsync();
+
+        return TypedResults.Ok(new InstanceStatus(
+            options.Value.Instance,
+            new DependencyStatus($"PostgreSQL {databaseVersion}", databaseLatency.TotalMilliseconds),
+            new DependencyStatus($"Redis {redis.GetServers().FirstOrDefault()?.Version}", cacheLatency.TotalMilliseconds)));
+    }
+}
+
+/// <summary>The instance that answered and a round trip to each of its dependencies.</summary>
+public sealed record InstanceStatus(string Instance, DependencyStatus Database, DependencyStatus Cache);
+
+/// <summary>A dependency's server version and the latency of one round trip, in milliseconds.</summary>
+public sealed record DependencyStatus(string Server, double LatencyMs);

@@ -1,0 +1,42 @@
+using ScaleFast.AppHost.Local;
+using ScaleFast.AppHost.Local.Postgres;
+using ScaleFast.AppHost.Local.RabbitMQ;
+using ScaleFast.AppHost.Local.Redis;
+
+namespace ScaleFast.AppHost.Infrastructure;
+
+/// <summary>
+/// The servers as local processes from installed binaries: the same names and connection strings
+/// as the container integrations, and not one container resource (DCP would then require a
+/// container runtime).
+/// </summary>
+internal static class LocalInfrastructureExtensions
+{
+    public static ScaleFastInfrastructure AddLocalInfrastructure(this IDistributedApplicationBuilder builder, ScaleFastOptions options)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new ScaleFastSetupException("local mode runs the servers from Linux or macOS binaries; on Windows use --ScaleFast:Infrastructure containers.");
+        }
+
+        var binaries = LocalBinaries.Require(
+            [
+                LocalBinary.Initdb, LocalBinary.Postgres, LocalBinary.RedisServer, LocalBinary.RabbitMQServer, LocalBinary.Epmd,
+                .. ServiceAccount.MustSwitchUser ? [LocalBinary.Setpriv] : Array.Empty<LocalBinary>(),
+            ],
+            Environment.GetEnvironmentVariable("PATH"));
+
+        var dataRoot = LocalDataDirectory.Resolve(options.DataDirectory, builder.AppHostDirectory);
+        LocalDataDirectory.Prepare(dataRoot, options.CleanStart);
+        var servers = new LocalServers(binaries, dataRoot);
+
+        var database = builder.AddLocalPostgres(ResourceNames.Postgres, servers)
+            .AddDatabase(ResourceNames.Database);
+
+        var redis = builder.AddLocalRedis(ResourceNames.Redis, servers);
+
+        var rabbitmq = builder.AddLocalRabbitMQ(ResourceNames.RabbitMQ, builder.AddRabbitMQUserName(), servers);
+
+        return new ScaleFastInfrastructure(InfrastructureMode.Local, database, redis, rabbitmq) { DataDirectory = dataRoot };
+    }
+}

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using System.Runtime.Versioning;
+
+namespace ScaleFast.AppHost.Local.Postgres;
+
+/// <summary>Adds PostgreSQL servers and databases that run from the installed binaries.</summary>
+[UnsupportedOSPlatform("windows")]
+internal static class LocalPostgresBuilderExtensions
+{
+    /// <summary>
+    /// Adds a PostgreSQL server: <c>initdb</c> once into its data directory with password
+    /// authentication (scram-sha-256, never trust), then <c>postgres</c> on a free loopback port.
+    /// </summary>
+    public static IResourceBuilder<LocalPostgresServerResource> AddLocalPostgres(
+        this IDistributedApplicationBuilder builder, string name, LocalServers servers)
+    {
+        var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
+        var account = ServiceAccount.ForRootRefusingServer("postgres", servers.Binaries);
+        var dataDirectory = servers.DataDirectoryOf(name);
+        var port = FreePorts.Next();
+
+        var (command, arguments) = account.Wrap(servers.Binaries[LocalBinary.Postgres],
+        [
+            "-D", dataDirectory,
+            "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-c", "listen_addresses=127.0.0.1",
+            // TCP only: no socket file in a system directory the server's user may not own.
+            "-c", "unix_socket_directories=",
+        ]);
+
+        var server = new LocalPostgresServerResource(name, command, dataDirectory, password);
+        var cluster = new LocalPostgresCluster(servers.Binaries, account, dataDirectory);
+
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
+            connectionString = await server.ConnectionStringExpression.GetValueAsync(ct));
+
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().AddNpgSql(
+            _ => (connectionString ?? throw new InvalidOperationException("The connection string is not available yet.")) + ";Database=postgres",
+            name: healthCheckKey);
+
+        return builder.AddResource(server)
+            .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: LocalPostgresServerResource.PrimaryEndpointName, isProxied: false)
+            .WithArgs([.. arguments])
+            .WithIconName("DatabaseMultiple")
+            .OnBeforeResourceStarted(async (_, _, ct) =>
+                await cluster.PrepareAsync(await password.GetValueAsync(ct) ?? string.Empty, ct))
+            .OnResourceReady(async (resource, _, ct) =>
+                await CreateDatabasesAsync(resource, connectionString!, ct))
+            .WithHealthCheck(healthCheckKey);
+    }
+
+    /// <summary>Adds a database, created on the server when the server is ready.</summary>
+    public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(
+        this IResourceBuilder<LocalPostgresServerResource> builder, string name, string? databaseName = null)
+    {
+        databaseName ??= name;
+        var database = new LocalPostgresDatabaseResource(name, databaseName, builder.Resource);
+        builder.Resource.AddDatabase(name, databaseName);
+
+        string? connectionString = null;
+        builder.ApplicationBuilder.Eventing.Subscribe<ConnectionStringAvailableEvent>(database, async (_, ct) =>
+            connectionString = await database.ConnectionStringExpression.GetValueAsync(ct));
+
+        var healthCheckKey = $"{name}_check";
+        builder.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(
+            _ => connectionString ?? throw new InvalidOperationException("The connection string is not available yet."),
+            name: healthCheckKey);
+
+        return builder.ApplicationBuilder.AddResource(database)
+            .WithIconName("Database")
+            .WithHealthCheck(healthCheckKey);
+    }
+
+    private static async Task CreateDatabasesAsync(LocalPostgresServerResource server, string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres");
+        await connection.OpenAsync(cancellationToken);
+
+        foreach (var databaseName in server.Databases.Values)
+        {
+            await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection)
+            {
+                Parameters = { new() { Value = databaseName } },
+            };
+            if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                var quoted = new NpgsqlCommandBuilder().QuoteIdentifier(databaseName);
+                await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted}", connection);
+                await create.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RabbitMQ.Client;
+using System.Runtime.Versioning;
+
+namespace ScaleFast.AppHost.Local.RabbitMQ;
+
+/// <summary>Adds RabbitMQ brokers that run from the installed <c>rabbitmq-server</c>.</summary>
+[UnsupportedOSPlatform("windows")]
+internal static class LocalRabbitMQBuilderExtensions
+{
+    private const string NodeName = "rabbit@localhost";
+
+    /// <summary>
+    /// Adds a RabbitMQ node with the management plugin, on free loopback ports, and its own
+    /// <c>epmd</c> (<c>{name}-epmd</c>) in the foreground, so that stopping the AppHost stops it
+    /// too, instead of the daemon Erlang would otherwise leave behind.
+    /// </summary>
+    public static IResourceBuilder<LocalRabbitMQResource> AddLocalRabbitMQ(
+        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource> userName, LocalServers servers)
+    {
+        var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
+        var broker = new LocalRabbitMQResource(name, servers.Binaries[LocalBinary.RabbitMQServer], servers.DataDirectoryOf(name), userName.Resource, password);
+        var files = new RabbitMQNodeFiles(broker.DataDirectory);
+        var (amqpPort, managementPort, distributionPort, epmdPort) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
+
+        var epmd = builder.AddExecutable($"{name}-epmd", servers.Binaries[LocalBinary.Epmd], servers.DataRoot,
+                "-port", Invariant(epmdPort), "-address", "127.0.0.1")
+            .WithParentRelationship(builder.CreateResourceBuilder(broker))
+            .WithHealthCheck(AddTcpHealthCheck(builder, $"{name}-epmd_check", epmdPort));
+
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(broker, async (_, ct) =>
+            connectionString = await broker.ConnectionStringExpression.GetValueAsync(ct));
+
+        var healthCheckKey = $"{name}_check";
+        IConnection? connection = null;
+        builder.Services.AddHealthChecks().AddRabbitMQ(
+            async _ => connection ??= await new ConnectionFactory
+            {
+                Uri = new Uri(connectionString ?? throw new InvalidOperationException("The connection string is not available yet.")),
+            }.CreateConnectionAsync(),
+            name: healthCheckKey);
+
+        return builder.AddResource(broker)
+            .WithEndpoint(port: amqpPort, targetPort: amqpPort, scheme: "amqp", name: LocalRabbitMQResource.PrimaryEndpointName, isProxied: false)
+            .WithHttpEndpoint(port: managementPort, targetPort: managementPort, name: LocalRabbitMQResource.ManagementEndpointName, isProxied: false)
+            .WithUrlForEndpoint(LocalRabbitMQResource.ManagementEndpointName, url => url.DisplayText = "Management UI")
+            .WithEnvironment(context =>
+            {
+                var env = context.EnvironmentVariables;
+                env["RABBITMQ_NODENAME"] = NodeName;
+                env["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1";
+                env["RABBITMQ_NODE_PORT"] = Invariant(amqpPort);
+                env["RABBITMQ_DIST_PORT"] = Invariant(distributionPort);
+                env["ERL_EPMD_PORT"] = Invariant(epmdPort);
+                env["ERL_EPMD_ADDRESS"] = "127.0.0.1";
+                env["RABBITMQ_CONFIG_FILE"] = files.ConfigurationFile;
+                env["RABBITMQ_ENABLED_PLUGINS_FILE"] = files.EnabledPluginsFile;
+                env["RABBITMQ_MNESIA_BASE"] = files.DatabaseDirectory;
+                env["RABBITMQ_LOG_BASE"] = files.LogDirectory;
+                // Logs to stdout, where the dashboard shows them.
+                env["RABBITMQ_LOGS"] = "-";
+                // The Erlang cookie goes to $HOME.
+                env["HOME"] = broker.DataDirectory;
+                // Makes the script exec the Erlang VM in place: DCP's stop signal then reaches the
+                // broker itself, which shuts down cleanly.
+                env["RUNNING_UNDER_SYSTEMD"] = "true";
+            })
+            .WithIconName("Mailbox")
+            .WaitFor(epmd)
+            .OnBeforeResourceStarted(async (_, _, ct) =>
+                await files.WriteAsync(await userName.Resource.GetValueAsync(ct) ?? string.Empty, await password.GetValueAsync(ct) ?? string.Empty, managementPort, ct))
+            .WithHealthCheck(healthCheckKey);
+    }
+
+    private static string AddTcpHealthCheck(IDistributedApplicationBuilder builder, string key, int port)
+    {
+        builder.Services.AddHealthChecks().AddAsyncCheck(key, async ct =>
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync("127.0.0.1", port, ct);
+                return HealthCheckResult.Healthy();
+            }
+            catch (SocketException e)
+            {
+                return HealthCheckResult.Unhealthy($"Nothing accepts connections on port {port}.", e);
+            }
+        });
+        return key;
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+using ScaleFast.AppHost.Infrastructure;
+
+namespace ScaleFast.AppHost;
+
+/// <summary>
+/// The knobs of the app model, bound from the <c>ScaleFast</c> configuration section
+/// (appsettings, environment <c>ScaleFast__ApiReplicas=5</c>, or <c>--ScaleFast:ApiReplicas 5</c>).
+/// </summary>
+public sealed class ScaleFastOptions
+{
+    /// <summary>The configuration section the options are read from.</summary>
+    public const string SectionName = "ScaleFast";
+
+    /// <summary>How the servers run: <c>auto</c> (default), <c>containers</c> or <c>local</c>.</summary>
+    public InfrastructureMode Infrastructure { get; set; } = InfrastructureMode.Auto;
+
+    /// <summary>Number of API instances, <c>api-0</c> … <c>api-{N-1}</c>. Default 3.</summary>
+    [Range(1, 32)]
+    public int ApiReplicas { get; set; } = 3;
+
+    /// <summary>Number of worker instances, <c>worker-0</c> … <c>worker-{M-1}</c>. Default 2.</summary>
+    [Range(1, 32)]
+    public int WorkerReplicas { get; set; } = 2;
+
+    /// <summary>The gateway's external HTTP port. Default 8080.</summary>
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 8080;
+
+    /// <summary>
+    /// Where local mode keeps the servers' data. Default: <c>/var/lib/scalefast/&lt;app&gt;</c> as root,
+    /// else <c>~/.local/share/scalefast/&lt;app&gt;</c>; data survives restarts like a container volume.
+    /// </summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>Local mode only: delete the servers' data before starting. Default false.</summary>
+    public bool CleanStart { get; set; }
+}

@@ -1,0 +1,67 @@
+using ScaleFast.AppHost.Infrastructure;
+
+namespace ScaleFast.AppHost.Topology;
+
+/// <summary>
+/// The whole ScaleFast topology: servers, API and worker instances, and the gateway in front.
+/// Every API and worker instance is its own resource (not <c>WithReplicas</c>), so that the gateway
+/// balances over real addresses and Prometheus scrapes each instance.
+/// </summary>
+public static class ScaleFastTopologyExtensions
+{
+    /// <summary>The path every service answers readiness on; the AppHost and the gateway probe it.</summary>
+    public const string ReadinessPath = "/health/ready";
+
+    /// <summary>Adds the ScaleFast topology as configured in the <c>ScaleFast</c> section.</summary>
+    /// <param name="builder">The distributed application builder.</param>
+    /// <returns>The servers the services use.</returns>
+    /// <exception cref="ScaleFastSetupException">The configuration is invalid or a local binary is missing.</exception>
+    public static ScaleFastInfrastructure AddScaleFast(this IDistributedApplicationBuilder builder)
+    {
+        var options = ScaleFastOptionsReader.Read(builder.Configuration);
+        var infrastructure = builder.AddScaleFastInfrastructure(options);
+
+        var apis = Enumerable.Range(0, options.ApiReplicas)
+            .Select(i => builder.AddProject<Projects.ScaleFast_Api>(ResourceNames.Api(i), launchProfileName: null)
+                .AsScaleFastService(builder)
+                .WithReference(infrastructure.Database).WaitFor(infrastructure.Database)
+                .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis))
+            .ToList();
+
+        foreach (var i in Enumerable.Range(0, options.WorkerReplicas))
+        {
+            builder.AddProject<Projects.ScaleFast_Worker>(ResourceNames.Worker(i), launchProfileName: null)
+                .AsScaleFastService(builder)
+                .WithReference(infrastructure.RabbitMQ).WaitFor(infrastructure.RabbitMQ);
+        }
+
+        // The gateway does not wait for the API instances: taking instances in and out of the
+        // pool as they become ready or fail is the balancer's job.
+        var gateway = builder.AddProject<Projects.ScaleFast_Gateway>(ResourceNames.Gateway, launchProfileName: null)
+            .AsScaleFastService(builder, port: options.GatewayPort)
+            .WithExternalHttpEndpoints();
+
+        foreach (var api in apis)
+        {
+            gateway.WithReference(api)
+                .WithEnvironment($"ReverseProxy__Clusters__api__Destinations__{api.Resource.Name}__Address", $"http://{api.Resource.Name}");
+        }
+
+        return infrastructure;
+    }
+
+    private static IResourceBuilder<ProjectResource> AsScaleFastService(
+        this IResourceBuilder<ProjectResource> service, IDistributedApplicationBuilder builder, int? port = null)
+    {
+        service.WithHttpEndpoint(port: port)
+            .WithEnvironment("ScaleFast__Instance", service.Resource.Name)
+            .WithHttpHealthCheck(ReadinessPath);
+
+        if (builder.ExecutionContext.IsRunMode)
+        {
+            service.WithEnvironment("ASPNETCORE_ENVIRONMENT", builder.Environment.EnvironmentName);
+        }
+
+        return service;
+    }
+}

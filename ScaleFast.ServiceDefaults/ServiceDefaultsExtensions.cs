@@ -1,0 +1,113 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// What every ScaleFast service shares: OpenTelemetry to the Aspire dashboard, service discovery,
+/// HttpClient resilience and the two health endpoints the gateway and the AppHost probe.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Path of the liveness endpoint: the process is up.</summary>
+    public const string LivenessPath = "/health/live";
+
+    /// <summary>Path of the readiness endpoint: every dependency the service uses answers.</summary>
+    public const string ReadinessPath = "/health/ready";
+
+    /// <summary>Tag of the health checks that only say the process is alive.</summary>
+    public const string LiveTag = "live";
+
+    /// <summary>
+    /// Adds OpenTelemetry, default health checks, service discovery and resilient HttpClients.
+    /// </summary>
+    /// <typeparam name="TBuilder">The host builder type.</typeparam>
+    /// <param name="builder">The host builder.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Sends logs, metrics and traces over OTLP when the AppHost gives an endpoint.
+    /// </summary>
+    /// <typeparam name="TBuilder">The host builder type.</typeparam>
+    /// <param name="builder">The host builder.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation())
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddAspNetCoreInstrumentation(options =>
+                    // Probes every few seconds would drown the traces that matter.
+                    options.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
+                .AddHttpClientInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the liveness check. Each service adds its own readiness checks (database, cache, broker).
+    /// </summary>
+    /// <typeparam name="TBuilder">The host builder type.</typeparam>
+    /// <param name="builder">The host builder.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps <c>/health/live</c> (the process is up) and <c>/health/ready</c> (every registered check
+    /// passes) in every environment: the gateway and the AppHost probe them in production too.
+    /// </summary>
+    /// <param name="app">The web application.</param>
+    /// <returns>The same application, for chaining.</returns>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks(LivenessPath, new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(LiveTag),
+        });
+        app.MapHealthChecks(ReadinessPath);
+
+        return app;
+    }
+}
