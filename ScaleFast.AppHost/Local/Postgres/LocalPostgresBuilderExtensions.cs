@@ -71,7 +71,47 @@ internal static class LocalPostgresBuilderExtensions
 
         return builder.ApplicationBuilder.AddResource(database)
             .WithIconName("Database")
+            .WithInitialState(new CustomResourceSnapshot
+            {
+                ResourceType = "PostgresDatabase",
+                State = KnownResourceStates.Waiting,
+                Properties = [],
+            })
+            .OnInitializeResource((resource, e, ct) =>
+            {
+                _ = MirrorServerStateAsync(resource, e.Notifications, ct);
+                return Task.CompletedTask;
+            })
             .WithHealthCheck(healthCheckKey);
+    }
+
+    /// <summary>
+    /// Aspire passes a parent's state on to its children only for containers: a database on an
+    /// executable server takes the server's state here, so that its health check runs and
+    /// <c>WaitFor</c> on it works. It becomes healthy once the server created it.
+    /// </summary>
+    private static async Task MirrorServerStateAsync(
+        LocalPostgresDatabaseResource database, ResourceNotificationService notifications, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var update in notifications.WatchAsync(cancellationToken))
+            {
+                if (update.Resource == database.Parent)
+                {
+                    await notifications.PublishUpdateAsync(database, snapshot => snapshot with
+                    {
+                        State = update.Snapshot.State,
+                        StartTimeStamp = update.Snapshot.StartTimeStamp,
+                        StopTimeStamp = update.Snapshot.StopTimeStamp,
+                    });
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The AppHost is stopping.
+        }
     }
 
     private static async Task CreateDatabasesAsync(LocalPostgresServerResource server, string connectionString, CancellationToken cancellationToken)

@@ -1,0 +1,111 @@
+using System.Net.Http.Json;
+using MassTransit;
+using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.Contracts;
+using ScaleFast.Tests.Infrastructure;
+
+namespace ScaleFast.Tests.AppHost;
+
+[Collection(ScaleFastAppCollection.Name)]
+public sealed class TopologyTests(ScaleFastAppFixture fixture)
+{
+    private static readonly string[] ApiInstances = ["api-0", "api-1", "api-2"];
+    private static readonly string[] WorkerInstances = ["worker-0", "worker-1"];
+
+    [Fact]
+    public void The_model_holds_every_contracted_resource_and_no_container()
+    {
+        var model = fixture.App.Services.GetRequiredService<DistributedApplicationModel>();
+        var names = model.Resources.Select(r => r.Name).ToHashSet();
+
+        Assert.Superset(
+            new HashSet<string>([ResourceNames.Postgres, ResourceNames.Database, ResourceNames.Redis, ResourceNames.RabbitMQ, ResourceNames.Gateway, .. ApiInstances, .. WorkerInstances]),
+            names);
+        Assert.DoesNotContain(model.Resources, r => r.IsContainer());
+    }
+
+    [Fact]
+    public async Task Every_resource_is_healthy()
+    {
+        using var timeout = new CancellationTokenSource(TestSettings.RequestTimeout);
+        await fixture.Local.WaitForAllHealthyAsync(timeout.Token);
+
+        foreach (var name in fixture.Local.ResourceNames)
+        {
+            Assert.True(fixture.App.ResourceNotifications.TryGetCurrentState(name, out var state), name);
+            Assert.Equal(HealthStatus.Healthy, state.Snapshot.HealthStatus);
+        }
+    }
+
+    [Theory]
+    [InlineData("api-0")]
+    [InlineData("api-1")]
+    [InlineData("api-2")]
+    public async Task Each_api_instance_answers_directly_with_its_database_and_cache(string instance)
+    {
+        using var client = fixture.App.CreateHttpClient(instance, "http");
+
+        var status = await client.GetFromJsonAsync<InstanceStatus>("/api/instance");
+
+        Assert.NotNull(status);
+        Assert.Equal(instance, status.Instance);
+        Assert.StartsWith("PostgreSQL ", status.Database.Server, StringComparison.Ordinal);
+        Assert.StartsWith("Redis ", status.Cache.Server, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_gateway_forwards_api_requests_to_every_instance()
+    {
+        using var client = fixture.App.CreateHttpClient(ResourceNames.Gateway, "http");
+
+        var answered = new List<string>();
+        for (var i = 0; i < 3 * ApiInstances.Length; i++)
+        {
+            var status = await client.GetFromJsonAsync<InstanceStatus>("/api/instance");
+            answered.Add(status!.Instance);
+        }
+
+        Assert.Equal(ApiInstances, answered.Distinct().Order());
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/instance")]
+    [InlineData("/apix/instance")]
+    [InlineData("/metrics")]
+    public async Task The_gateway_routes_nothing_but_api(string path)
+    {
+        using var gateway = fixture.App.CreateHttpClient(ResourceNames.Gateway, "http");
+
+        var response = await gateway.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_published_message_reaches_a_worker_and_is_answered()
+    {
+        var broker = await fixture.App.GetConnectionStringAsync(ResourceNames.RabbitMQ);
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(broker!)));
+        using var timeout = new CancellationTokenSource(TestSettings.RequestTimeout);
+        await bus.StartAsync(timeout.Token);
+        try
+        {
+            var client = bus.CreateRequestClient<PingRequested>(RequestTimeout.After(s: 20));
+            var ping = new PingRequested(Guid.NewGuid(), DateTimeOffset.UtcNow);
+
+            var answer = await client.GetResponse<PingAnswered>(ping, timeout.Token);
+
+            Assert.Equal(ping.PingId, answer.Message.PingId);
+            Assert.Contains(answer.Message.Worker, WorkerInstances);
+        }
+        finally
+        {
+            await bus.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private sealed record InstanceStatus(string Instance, DependencyStatus Database, DependencyStatus Cache);
+
+    private sealed record DependencyStatus(string Server, double LatencyMs);
+}

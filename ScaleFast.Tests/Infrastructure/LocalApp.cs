@@ -1,0 +1,94 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace ScaleFast.Tests.Infrastructure;
+
+/// <summary>
+/// The ScaleFast AppHost started in local mode through <c>DistributedApplicationTestingBuilder</c>,
+/// with throw-away data directories, waited on until every resource is healthy.
+/// </summary>
+public sealed class LocalApp : IAsyncDisposable
+{
+    private LocalApp(DistributedApplication app, string dataDirectory)
+    {
+        App = app;
+        DataDirectory = dataDirectory;
+    }
+
+    public DistributedApplication App { get; }
+
+    public string DataDirectory { get; }
+
+    public static async Task<LocalApp> StartAsync(params string[] extraArguments)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("scalefast-test-").FullName;
+        string[] arguments =
+        [
+            "--ScaleFast:Infrastructure=local",
+            $"--ScaleFast:DataDirectory={dataDirectory}",
+            .. extraArguments,
+        ];
+
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ScaleFast_AppHost>(arguments);
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
+
+        var app = await builder.BuildAsync();
+        var local = new LocalApp(app, dataDirectory);
+        try
+        {
+            using var timeout = new CancellationTokenSource(TestSettings.StartupTimeout);
+            await app.StartAsync(timeout.Token);
+            await local.WaitForAllHealthyAsync(timeout.Token);
+        }
+        catch (OperationCanceledException e)
+        {
+            var states = local.DescribeStates();
+            await local.DisposeAsync();
+            throw new TimeoutException($"The app did not become healthy within {TestSettings.StartupTimeout}:\n{states}", e);
+        }
+
+        return local;
+    }
+
+    /// <summary>Names of every resource the dashboard shows, parameters aside.</summary>
+    public IReadOnlyList<string> ResourceNames => App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+        .Where(r => r is not ParameterResource)
+        .Where(r => !App.ResourceNotifications.TryGetCurrentState(r.Name, out var e) || !e.Snapshot.IsHidden)
+        .Select(r => r.Name)
+        .ToList();
+
+    public async Task WaitForAllHealthyAsync(CancellationToken cancellationToken) =>
+        await Task.WhenAll(ResourceNames.Select(name => App.ResourceNotifications.WaitForResourceHealthyAsync(name, cancellationToken)));
+
+    public string DescribeStates()
+    {
+        var text = new StringBuilder();
+        foreach (var name in ResourceNames)
+        {
+            var state = App.ResourceNotifications.TryGetCurrentState(name, out var e)
+                ? $"{e.Snapshot.State?.Text} health={e.Snapshot.HealthStatus?.ToString() ?? "-"}"
+                : "unknown";
+            text.AppendLine($"  {name}: {state}");
+        }
+
+        return text.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A server that was still flushing; the OS cleans temporary directories.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
