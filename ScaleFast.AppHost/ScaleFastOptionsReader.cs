@@ -23,7 +23,7 @@ internal static class ScaleFastOptionsReader
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
         {
-            var problems = string.Join("; ", results.Select(r => $"ScaleFast:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+            var problems = string.Join("; ", results.Select(r => $"ScaleFast:{string.Join(",", r.MemberNames)}: {r.ErrorMessage?.TrimEnd('.')}"));
             throw new ScaleFastSetupException($"Invalid ScaleFast configuration: {problems}.");
         }
 

@@ -47,6 +47,8 @@ public static class ScaleFastTopologyExtensions
                 .WithEnvironment($"ReverseProxy__Clusters__api__Destinations__{api.Resource.Name}__Address", $"http://{api.Resource.Name}");
         }
 
+        builder.AddStartupReport();
+
         return infrastructure;
     }
 

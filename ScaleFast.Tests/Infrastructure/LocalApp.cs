@@ -9,19 +9,29 @@ namespace ScaleFast.Tests.Infrastructure;
 /// </summary>
 public sealed class LocalApp : IAsyncDisposable
 {
-    private LocalApp(DistributedApplication app, string dataDirectory)
+    private readonly bool _ownsDataDirectory;
+
+    private LocalApp(DistributedApplication app, string dataDirectory, bool ownsDataDirectory)
     {
         App = app;
         DataDirectory = dataDirectory;
+        _ownsDataDirectory = ownsDataDirectory;
     }
 
     public DistributedApplication App { get; }
 
     public string DataDirectory { get; }
 
-    public static async Task<LocalApp> StartAsync(params string[] extraArguments)
+    /// <summary>Starts the app with a throw-away data directory, deleted when the app is disposed.</summary>
+    public static Task<LocalApp> StartAsync(params string[] extraArguments) =>
+        StartAsync(Directory.CreateTempSubdirectory("scalefast-test-").FullName, ownsDataDirectory: true, extraArguments);
+
+    /// <summary>Starts the app on a data directory the caller owns (to restart on the same data).</summary>
+    public static Task<LocalApp> StartOnAsync(string dataDirectory, params string[] extraArguments) =>
+        StartAsync(dataDirectory, ownsDataDirectory: false, extraArguments);
+
+    private static async Task<LocalApp> StartAsync(string dataDirectory, bool ownsDataDirectory, string[] extraArguments)
     {
-        var dataDirectory = Directory.CreateTempSubdirectory("scalefast-test-").FullName;
         string[] arguments =
         [
             "--ScaleFast:Infrastructure=local",
@@ -35,7 +45,7 @@ public sealed class LocalApp : IAsyncDisposable
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
 
         var app = await builder.BuildAsync();
-        var local = new LocalApp(app, dataDirectory);
+        var local = new LocalApp(app, dataDirectory, ownsDataDirectory);
         try
         {
             using var timeout = new CancellationTokenSource(TestSettings.StartupTimeout);
@@ -79,6 +89,11 @@ public sealed class LocalApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await App.DisposeAsync();
+        if (!_ownsDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

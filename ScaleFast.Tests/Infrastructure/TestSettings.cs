@@ -1,4 +1,10 @@
+using System.Runtime.Versioning;
+
+// Integration tests start whole apps on a 2-core machine: one at a time keeps them predictable.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+// Local mode, which every integration test uses, runs Linux server binaries.
+[assembly: SupportedOSPlatform("linux")]
 
 namespace ScaleFast.Tests.Infrastructure;
 

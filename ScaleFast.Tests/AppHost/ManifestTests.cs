@@ -1,0 +1,40 @@
+using System.Text.Json;
+using ScaleFast.Tests.Infrastructure;
+
+namespace ScaleFast.Tests.AppHost;
+
+/// <summary>Publishing always uses the container resources, whatever the machine has.</summary>
+public sealed class ManifestTests : IDisposable
+{
+    private readonly DirectoryInfo _output = Directory.CreateTempSubdirectory("scalefast-manifest-");
+
+    [Fact]
+    public async Task The_published_manifest_has_containers_for_servers_and_projects_for_services()
+    {
+        var path = Path.Combine(_output.FullName, "aspire-manifest.json");
+
+        // Local mode is asked for; publishing must override it.
+        var result = await AppHostProcess.RunAsync(["--publisher", "manifest", "--output-path", path, "--ScaleFast:Infrastructure", "local"]);
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(path));
+        var resources = manifest.RootElement.GetProperty("resources").EnumerateObject()
+            .ToDictionary(r => r.Name, r => r.Value);
+        string TypeOf(string name) => resources[name].GetProperty("type").GetString()!;
+
+        Assert.All(["postgres", "redis", "rabbitmq"], name => Assert.Equal("container.v0", TypeOf(name)));
+        Assert.Equal("value.v0", TypeOf("scalefast"));
+        Assert.All(["api-0", "api-1", "api-2", "worker-0", "worker-1", "gateway"], name => Assert.Equal("project.v0", TypeOf(name)));
+        Assert.DoesNotContain(resources, r => r.Value.GetProperty("type").GetString()!.StartsWith("executable", StringComparison.Ordinal));
+        Assert.DoesNotContain(resources.Keys, name => name.Contains("epmd", StringComparison.Ordinal));
+
+        var gatewayHttp = resources["gateway"].GetProperty("bindings").GetProperty("http");
+        Assert.True(gatewayHttp.GetProperty("external").GetBoolean());
+        Assert.Equal(8080, gatewayHttp.GetProperty("port").GetInt32());
+
+        var rabbitmqImage = resources["rabbitmq"].GetProperty("image").GetString();
+        Assert.Contains("management", rabbitmqImage, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _output.Delete(recursive: true);
+}

@@ -1,0 +1,45 @@
+using ScaleFast.Tests.Infrastructure;
+
+namespace ScaleFast.Tests.AppHost;
+
+/// <summary>A set-up the AppHost cannot run stops it at once, with a message and no stack trace.</summary>
+public sealed class SetupErrorTests : IDisposable
+{
+    private readonly DirectoryInfo _emptyPath = Directory.CreateTempSubdirectory("scalefast-empty-path-");
+    private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("scalefast-data-");
+
+    [Fact]
+    public async Task Local_mode_with_a_missing_binary_names_the_program_and_its_package()
+    {
+        // An empty PATH hides redis-server and epmd (Debian puts postgres and rabbitmq-server off PATH,
+        // where local mode also looks, so those are still found).
+        var result = await AppHostProcess.RunAsync(
+            ["--ScaleFast:Infrastructure", "local", "--ScaleFast:DataDirectory", _data.FullName],
+            new Dictionary<string, string> { ["PATH"] = _emptyPath.FullName },
+            timeout: TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("'redis-server' (package redis-server)", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("sudo apt-get install -y redis-server", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--ScaleFast:Infrastructure", "kubernetes", "ScaleFast:Infrastructure")]
+    [InlineData("--ScaleFast:ApiReplicas", "0", "ScaleFast:ApiReplicas")]
+    [InlineData("--ScaleFast:GatewayPort", "eighty", "ScaleFast:GatewayPort")]
+    public async Task An_invalid_knob_is_named_in_a_readable_message(string key, string value, string named)
+    {
+        var result = await AppHostProcess.RunAsync([key, value, "--ScaleFast:DataDirectory", _data.FullName], timeout: TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(named, result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        _emptyPath.Delete(recursive: true);
+        _data.Delete(recursive: true);
+    }
+}

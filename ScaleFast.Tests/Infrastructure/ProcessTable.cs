@@ -1,0 +1,57 @@
+namespace ScaleFast.Tests.Infrastructure;
+
+/// <summary>The machine's processes, read from /proc: enough to find the servers an app started.</summary>
+internal static class ProcessTable
+{
+    public sealed record Entry(int Pid, string Name, string WorkingDirectory, string CommandLine);
+
+    /// <summary>Processes whose working directory or command line lies under <paramref name="directory"/>.</summary>
+    public static IReadOnlyList<Entry> Under(string directory) =>
+        All().Where(p => p.WorkingDirectory.StartsWith(directory, StringComparison.Ordinal) || p.CommandLine.Contains(directory, StringComparison.Ordinal))
+            .ToList();
+
+    public static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat") && !IsZombie(pid);
+
+    private static IEnumerable<Entry> All()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            Entry? entry;
+            try
+            {
+                entry = new Entry(
+                    pid,
+                    File.ReadAllText($"{dir}/comm").Trim(),
+                    new FileInfo($"{dir}/cwd").LinkTarget ?? string.Empty,
+                    File.ReadAllText($"{dir}/cmdline").Replace('\0', ' '));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                entry = null; // Gone meanwhile, or not ours to read.
+            }
+
+            if (entry is not null)
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the servers ScaleFast's local mode runs (PostgreSQL, Redis, RabbitMQ) when any is
+# missing: with apt-get as root, with sudo when it needs no password; otherwise prints the
+# command to run and fails. Does nothing when everything is there.
+set -euo pipefail
+
+missing=()
+has() { command -v "$1" >/dev/null 2>&1; }
+
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || has postgres || missing+=(postgresql)
+has redis-server || missing+=(redis-server)
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || has rabbitmq-server || missing+=(rabbitmq-server)
+has epmd || missing+=(erlang-base)
+has setpriv || missing+=(util-linux)
+
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+if ! has apt-get; then
+    echo "ScaleFast local mode needs: ${missing[*]} (Debian/Ubuntu package names)." >&2
+    echo "Install them with your package manager, or run with --ScaleFast:Infrastructure containers." >&2
+    exit 1
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+    as_root=()
+elif has sudo && sudo -n true 2>/dev/null; then
+    as_root=(sudo)
+else
+    echo "ScaleFast local mode needs packages that are not installed. Run:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+fi
+
+echo "Installing ${missing[*]} ..."
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
