@@ -68,6 +68,9 @@ internal static class LocalRabbitMQBuilderExtensions
                 // Makes the script exec the Erlang VM in place: DCP's stop signal then reaches the
                 // broker itself, which shuts down cleanly.
                 env["RUNNING_UNDER_SYSTEMD"] = "true";
+                // No busy-waiting schedulers: on a small machine shared with the services, spinning
+                // Erlang schedulers take the CPU the other processes need to start.
+                env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "+sbwt none +sbwtdcpu none +sbwtdio none";
             })
             .WithIconName("Mailbox")
             .WaitFor(epmd)
