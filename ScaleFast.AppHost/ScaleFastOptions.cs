@@ -33,6 +33,10 @@ public sealed class ScaleFastOptions
     /// </summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>The working set above which the <c>HighMemory</c> alert fires for an instance. Default 1024 MiB.</summary>
+    [Range(64, 1_048_576)]
+    public int MemoryAlertMegabytes { get; set; } = 1024;
+
     /// <summary>Local mode only: delete the servers' data before starting. Default false.</summary>
     public bool CleanStart { get; set; }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +22,15 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>Path of the readiness endpoint: every dependency the service uses answers.</summary>
     public const string ReadinessPath = "/health/ready";
+
+    /// <summary>Path of the Prometheus scraping endpoint (not routed by the gateway).</summary>
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>
+    /// Configuration key of the port that serves health and metrics; when unset (a service run on
+    /// its own), they are served on every port.
+    /// </summary>
+    public const string ManagementPortKey = "ScaleFast:ManagementPort";
 
     /// <summary>Tag of the health checks that only say the process is alive.</summary>
     public const string LiveTag = "live";
@@ -64,12 +74,14 @@ public static class ServiceDefaultsExtensions
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation())
+                .AddRuntimeInstrumentation()
+                .AddMeter(RequestBodySizeMiddleware.MeterName)
+                .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(options =>
-                    // Probes every few seconds would drown the traces that matter.
-                    options.Filter = context => !context.Request.Path.StartsWithSegments("/health"))
+                    // Probes and scrapes every few seconds would drown the traces that matter.
+                    options.Filter = context => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(MetricsPath))
                 .AddHttpClientInstrumentation());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
@@ -96,12 +108,22 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Maps <c>/health/live</c> (the process is up) and <c>/health/ready</c> (every registered check
-    /// passes) in every environment: the gateway and the AppHost probe them in production too.
+    /// passes) in every environment: the gateway and the AppHost probe them in production too; and
+    /// <c>/metrics</c>, which Prometheus scrapes; all three only on the management port when one is
+    /// configured. Call it before mapping the service's own endpoints: it also measures request body sizes.
     /// </summary>
     /// <param name="app">The web application.</param>
     /// <returns>The same application, for chaining.</returns>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        if (app.Configuration.GetValue<int?>(ManagementPortKey) is { } managementPort)
+        {
+            app.UseMiddleware<ManagementPortMiddleware>(managementPort);
+        }
+
+        app.UseMiddleware<RequestBodySizeMiddleware>();
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
+
         app.MapHealthChecks(LivenessPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(LiveTag),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the servers ScaleFast's local mode runs (PostgreSQL, Redis, RabbitMQ) when any is
+# Installs the servers ScaleFast's local mode runs (PostgreSQL, Redis, RabbitMQ, Prometheus) when any is
 # missing: with apt-get as root, with sudo when it needs no password; otherwise prints the
 # command to run and fails. Does nothing when everything is there.
 set -euo pipefail
@@ -12,6 +12,8 @@ has redis-server || missing+=(redis-server)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || has rabbitmq-server || missing+=(rabbitmq-server)
 has epmd || missing+=(erlang-base)
 has setpriv || missing+=(util-linux)
+has prometheus || missing+=(prometheus)
+has promtool || missing+=(prometheus)
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
@@ -36,4 +38,4 @@ fi
 echo "Installing ${missing[*]} ..."
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
-"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends $(printf '%s\n' "${missing[@]}" | sort -u) >/dev/null

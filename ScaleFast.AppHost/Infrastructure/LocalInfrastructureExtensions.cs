@@ -21,7 +21,7 @@ internal static class LocalInfrastructureExtensions
 
         var binaries = LocalBinaries.Require(
             [
-                LocalBinary.Initdb, LocalBinary.Postgres, LocalBinary.RedisServer, LocalBinary.RabbitMQServer, LocalBinary.Epmd,
+                LocalBinary.Initdb, LocalBinary.Postgres, LocalBinary.RedisServer, LocalBinary.RabbitMQServer, LocalBinary.Epmd, LocalBinary.Prometheus,
                 .. ServiceAccount.MustSwitchUser ? [LocalBinary.Setpriv] : Array.Empty<LocalBinary>(),
             ],
             Environment.GetEnvironmentVariable("PATH"));
@@ -37,6 +37,6 @@ internal static class LocalInfrastructureExtensions
 
         var rabbitmq = builder.AddLocalRabbitMQ(ResourceNames.RabbitMQ, builder.AddRabbitMQUserName(), servers);
 
-        return new ScaleFastInfrastructure(InfrastructureMode.Local, database, redis, rabbitmq) { DataDirectory = dataRoot };
+        return new ScaleFastInfrastructure(InfrastructureMode.Local, database, redis, rabbitmq) { Local = servers };
     }
 }

@@ -15,6 +15,9 @@ public static class ResourceNames
     /// <summary>The RabbitMQ broker.</summary>
     public const string RabbitMQ = "rabbitmq";
 
+    /// <summary>Prometheus, scraping every instance.</summary>
+    public const string Prometheus = "prometheus";
+
     /// <summary>The YARP gateway.</summary>
     public const string Gateway = "gateway";
 

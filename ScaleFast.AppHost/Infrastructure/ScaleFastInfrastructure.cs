@@ -1,3 +1,5 @@
+using ScaleFast.AppHost.Local;
+
 namespace ScaleFast.AppHost.Infrastructure;
 
 /// <summary>
@@ -15,5 +17,8 @@ public sealed record ScaleFastInfrastructure(
     IResourceBuilder<IResourceWithConnectionString> RabbitMQ)
 {
     /// <summary>Local mode: where the servers keep their data.</summary>
-    public string? DataDirectory { get; init; }
+    public string? DataDirectory => Local?.DataRoot;
+
+    /// <summary>Local mode: the resolved binaries and the data root, for servers added later.</summary>
+    internal LocalServers? Local { get; init; }
 }

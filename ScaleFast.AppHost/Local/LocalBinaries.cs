@@ -18,6 +18,7 @@ internal sealed record LocalBinary(string Program, string Package, params string
     public static readonly LocalBinary RabbitMQServer = new("rabbitmq-server", "rabbitmq-server", "/usr/lib/rabbitmq/bin");
     public static readonly LocalBinary Epmd = new("epmd", "erlang-base");
     public static readonly LocalBinary Setpriv = new("setpriv", "util-linux");
+    public static readonly LocalBinary Prometheus = new("prometheus", "prometheus");
 
     private static string[] PostgresBinDirectories()
     {

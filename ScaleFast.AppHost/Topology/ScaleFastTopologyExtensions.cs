@@ -1,4 +1,5 @@
 using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.AppHost.Monitoring;
 
 namespace ScaleFast.AppHost.Topology;
 
@@ -11,6 +12,12 @@ public static class ScaleFastTopologyExtensions
 {
     /// <summary>The path every service answers readiness on; the AppHost and the gateway probe it.</summary>
     public const string ReadinessPath = "/health/ready";
+
+    /// <summary>
+    /// Every service's second HTTP endpoint, for <c>/health/*</c> and <c>/metrics</c> only: never
+    /// external, never routed by the gateway.
+    /// </summary>
+    public const string ManagementEndpointName = "management";
 
     /// <summary>Adds the ScaleFast topology as configured in the <c>ScaleFast</c> section.</summary>
     /// <param name="builder">The distributed application builder.</param>
@@ -28,12 +35,11 @@ public static class ScaleFastTopologyExtensions
                 .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis))
             .ToList();
 
-        foreach (var i in Enumerable.Range(0, options.WorkerReplicas))
-        {
-            builder.AddProject<Projects.ScaleFast_Worker>(ResourceNames.Worker(i), launchProfileName: null)
+        var workers = Enumerable.Range(0, options.WorkerReplicas)
+            .Select(i => builder.AddProject<Projects.ScaleFast_Worker>(ResourceNames.Worker(i), launchProfileName: null)
                 .AsScaleFastService(builder)
-                .WithReference(infrastructure.RabbitMQ).WaitFor(infrastructure.RabbitMQ);
-        }
+                .WithReference(infrastructure.RabbitMQ).WaitFor(infrastructure.RabbitMQ))
+            .ToList();
 
         // The gateway does not wait for the API instances: taking instances in and out of the
         // pool as they become ready or fail is the balancer's job.
@@ -47,6 +53,13 @@ public static class ScaleFastTopologyExtensions
                 .WithEnvironment($"ReverseProxy__Clusters__api__Destinations__{api.Resource.Name}__Address", $"http://{api.Resource.Name}");
         }
 
+        builder.AddScaleFastPrometheus(options, infrastructure,
+        [
+            .. apis.Select(api => ("api", api)),
+            .. workers.Select(worker => ("worker", worker)),
+            ("gateway", gateway),
+        ]);
+
         builder.AddStartupReport();
 
         return infrastructure;
@@ -56,8 +69,10 @@ public static class ScaleFastTopologyExtensions
         this IResourceBuilder<ProjectResource> service, IDistributedApplicationBuilder builder, int? port = null)
     {
         service.WithHttpEndpoint(port: port)
+            .WithHttpEndpoint(name: ManagementEndpointName)
             .WithEnvironment("ScaleFast__Instance", service.Resource.Name)
-            .WithHttpHealthCheck(ReadinessPath);
+            .WithEnvironment("ScaleFast__ManagementPort", service.GetEndpoint(ManagementEndpointName).Property(EndpointProperty.TargetPort))
+            .WithHttpHealthCheck(ReadinessPath, endpointName: ManagementEndpointName);
 
         if (builder.ExecutionContext.IsRunMode)
         {

@@ -5,7 +5,7 @@ namespace ScaleFast.Tests.AppHost;
 /// <summary>Local servers live and die with the AppHost, and keep their data across restarts.</summary>
 public sealed class LifecycleTests
 {
-    private static readonly string[] ServerProcesses = ["postgres", "redis-server", "beam.smp", "epmd"];
+    private static readonly string[] ServerProcesses = ["postgres", "redis-server", "beam.smp", "epmd", "prometheus"];
 
     [Fact]
     public async Task Stopping_the_app_stops_every_server_it_started()

@@ -22,7 +22,7 @@ public sealed class ManifestTests : IDisposable
             .ToDictionary(r => r.Name, r => r.Value);
         string TypeOf(string name) => resources[name].GetProperty("type").GetString()!;
 
-        Assert.All(["postgres", "redis", "rabbitmq"], name => Assert.Equal("container.v0", TypeOf(name)));
+        Assert.All(["postgres", "redis", "rabbitmq", "prometheus"], name => Assert.Equal("container.v0", TypeOf(name)));
         Assert.Equal("value.v0", TypeOf("scalefast"));
         Assert.All(["api-0", "api-1", "api-2", "worker-0", "worker-1", "gateway"], name => Assert.Equal("project.v0", TypeOf(name)));
         Assert.DoesNotContain(resources, r => r.Value.GetProperty("type").GetString()!.StartsWith("executable", StringComparison.Ordinal));

@@ -19,7 +19,7 @@ public sealed class TopologyTests(ScaleFastAppFixture fixture)
         var names = model.Resources.Select(r => r.Name).ToHashSet();
 
         Assert.Superset(
-            new HashSet<string>([ResourceNames.Postgres, ResourceNames.Database, ResourceNames.Redis, ResourceNames.RabbitMQ, ResourceNames.Gateway, .. ApiInstances, .. WorkerInstances]),
+            new HashSet<string>([ResourceNames.Postgres, ResourceNames.Database, ResourceNames.Redis, ResourceNames.RabbitMQ, ResourceNames.Prometheus, ResourceNames.Gateway, .. ApiInstances, .. WorkerInstances]),
             names);
         Assert.DoesNotContain(model.Resources, r => r.IsContainer());
     }
@@ -73,6 +73,7 @@ public sealed class TopologyTests(ScaleFastAppFixture fixture)
     [InlineData("/instance")]
     [InlineData("/apix/instance")]
     [InlineData("/metrics")]
+    [InlineData("/health/ready")]
     public async Task The_gateway_routes_nothing_but_api(string path)
     {
         using var gateway = fixture.App.CreateHttpClient(ResourceNames.Gateway, "http");
@@ -80,6 +81,23 @@ public sealed class TopologyTests(ScaleFastAppFixture fixture)
         var response = await gateway.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("api-1")]
+    [InlineData("worker-0")]
+    [InlineData("gateway")]
+    public async Task Health_and_metrics_are_served_on_the_management_endpoint_only(string service)
+    {
+        using var management = fixture.App.CreateHttpClient(service, "management");
+        using var http = fixture.App.CreateHttpClient(service, "http");
+
+        Assert.Equal(HttpStatusCode.OK, (await management.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await management.GetAsync("/health/live")).StatusCode);
+        Assert.Contains("http_server_request_duration_seconds", await management.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await management.GetAsync("/api/instance")).StatusCode);
     }
 
     [Fact]
