@@ -19,8 +19,10 @@ if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi
 
+packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+
 if ! has apt-get; then
-    echo "ScaleFast local mode needs: ${missing[*]} (Debian/Ubuntu package names)." >&2
+    echo "ScaleFast local mode needs: ${packages}(Debian/Ubuntu package names)." >&2
     echo "Install them with your package manager, or run with --ScaleFast:Infrastructure containers." >&2
     exit 1
 fi
@@ -31,11 +33,12 @@ elif has sudo && sudo -n true 2>/dev/null; then
     as_root=(sudo)
 else
     echo "ScaleFast local mode needs packages that are not installed. Run:" >&2
-    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${packages}" >&2
     exit 1
 fi
 
-echo "Installing ${missing[*]} ..."
+echo "Installing ${packages}..."
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
-"${as_root[@]}" apt-get install -y -qq --no-install-recommends $(printf '%s\n' "${missing[@]}" | sort -u) >/dev/null
+# shellcheck disable=SC2086 # one word per package
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends $packages >/dev/null
