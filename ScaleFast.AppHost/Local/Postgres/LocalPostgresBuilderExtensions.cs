@@ -32,14 +32,10 @@ internal static class LocalPostgresBuilderExtensions
         var server = new LocalPostgresServerResource(name, command, dataDirectory, password);
         var cluster = new LocalPostgresCluster(servers.Binaries, account, dataDirectory);
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server, async (_, ct) =>
-            connectionString = await server.ConnectionStringExpression.GetValueAsync(ct));
+        var connectionString = ConnectionStringCapture.For(builder, server);
 
         var healthCheckKey = $"{name}_check";
-        builder.Services.AddHealthChecks().AddNpgSql(
-            _ => (connectionString ?? throw new InvalidOperationException("The connection string is not available yet.")) + ";Database=postgres",
-            name: healthCheckKey);
+        builder.Services.AddHealthChecks().AddNpgSql(_ => connectionString.Value + ";Database=postgres", name: healthCheckKey);
 
         return builder.AddResource(server)
             .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: LocalPostgresServerResource.PrimaryEndpointName, isProxied: false)
@@ -48,7 +44,7 @@ internal static class LocalPostgresBuilderExtensions
             .OnBeforeResourceStarted(async (_, _, ct) =>
                 await cluster.PrepareAsync(await password.GetValueAsync(ct) ?? string.Empty, ct))
             .OnResourceReady(async (resource, _, ct) =>
-                await CreateDatabasesAsync(resource, connectionString!, ct))
+                await CreateDatabasesAsync(resource, connectionString.Value, ct))
             .WithHealthCheck(healthCheckKey);
     }
 
@@ -60,14 +56,10 @@ internal static class LocalPostgresBuilderExtensions
         var database = new LocalPostgresDatabaseResource(name, databaseName, builder.Resource);
         builder.Resource.AddDatabase(name, databaseName);
 
-        string? connectionString = null;
-        builder.ApplicationBuilder.Eventing.Subscribe<ConnectionStringAvailableEvent>(database, async (_, ct) =>
-            connectionString = await database.ConnectionStringExpression.GetValueAsync(ct));
+        var connectionString = ConnectionStringCapture.For(builder.ApplicationBuilder, database);
 
         var healthCheckKey = $"{name}_check";
-        builder.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(
-            _ => connectionString ?? throw new InvalidOperationException("The connection string is not available yet."),
-            name: healthCheckKey);
+        builder.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(_ => connectionString.Value, name: healthCheckKey);
 
         return builder.ApplicationBuilder.AddResource(database)
             .WithIconName("Database")

@@ -31,17 +31,12 @@ internal static class LocalRabbitMQBuilderExtensions
             .WithParentRelationship(builder.CreateResourceBuilder(broker))
             .WithHealthCheck(AddTcpHealthCheck(builder, $"{name}-epmd_check", epmdPort));
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(broker, async (_, ct) =>
-            connectionString = await broker.ConnectionStringExpression.GetValueAsync(ct));
+        var connectionString = ConnectionStringCapture.For(builder, broker);
 
         var healthCheckKey = $"{name}_check";
         IConnection? connection = null;
         builder.Services.AddHealthChecks().AddRabbitMQ(
-            async _ => connection ??= await new ConnectionFactory
-            {
-                Uri = new Uri(connectionString ?? throw new InvalidOperationException("The connection string is not available yet.")),
-            }.CreateConnectionAsync(),
+            async _ => connection ??= await new ConnectionFactory { Uri = new Uri(connectionString.Value) }.CreateConnectionAsync(),
             name: healthCheckKey);
 
         return builder.AddResource(broker)

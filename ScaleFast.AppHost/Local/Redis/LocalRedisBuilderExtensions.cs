@@ -19,14 +19,10 @@ internal static class LocalRedisBuilderExtensions
         var redis = new LocalRedisResource(name, servers.Binaries[LocalBinary.RedisServer], servers.DataDirectoryOf(name), password);
         var port = FreePorts.Next();
 
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, ct) =>
-            connectionString = await redis.ConnectionStringExpression.GetValueAsync(ct));
+        var connectionString = ConnectionStringCapture.For(builder, redis);
 
         var healthCheckKey = $"{name}_check";
-        builder.Services.AddHealthChecks().AddRedis(
-            _ => connectionString ?? throw new InvalidOperationException("The connection string is not available yet."),
-            name: healthCheckKey);
+        builder.Services.AddHealthChecks().AddRedis(_ => connectionString.Value, name: healthCheckKey);
 
         return builder.AddResource(redis)
             .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: LocalRedisResource.PrimaryEndpointName, isProxied: false)
