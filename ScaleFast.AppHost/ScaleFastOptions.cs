@@ -37,6 +37,30 @@ public sealed class ScaleFastOptions
     [Range(64, 1_048_576)]
     public int MemoryAlertMegabytes { get; set; } = 1024;
 
+    /// <summary>
+    /// Connection pool budget of the whole fleet, as a multiple of the database server's cores
+    /// (the usual advice: 2–4). The AppHost divides it over the instances that use the database,
+    /// at least 2 connections each. Default 4.
+    /// </summary>
+    [Range(1, 64)]
+    public int PoolFactor { get; set; } = 4;
+
+    /// <summary>The database server's cores, for the pool budget. Default: this machine's.</summary>
+    [Range(1, 1024)]
+    public int? DatabaseCores { get; set; }
+
+    /// <summary>Postgres <c>max_connections</c>; the fleet's pools must fit under it. Default 100.</summary>
+    [Range(20, 10_000)]
+    public int DatabaseMaxConnections { get; set; } = 100;
+
+    /// <summary>How long a product stays cached in Redis, in seconds. Default 60.</summary>
+    [Range(1, 86_400)]
+    public int ProductCacheSeconds { get; set; } = 60;
+
+    /// <summary>Deterministic demo products the API makes sure exist at start. Default 10,000; 0 for none.</summary>
+    [Range(0, 1_000_000)]
+    public int DemoProducts { get; set; } = 10_000;
+
     /// <summary>Local mode only: delete the servers' data before starting. Default false.</summary>
     public bool CleanStart { get; set; }
 }

@@ -26,6 +26,9 @@ public static class ServiceDefaultsExtensions
     /// <summary>Path of the Prometheus scraping endpoint (not routed by the gateway).</summary>
     public const string MetricsPath = "/metrics";
 
+    /// <summary>The meters ScaleFast's own code creates are all named <c>ScaleFast.*</c>.</summary>
+    public const string ScaleFastMeters = "ScaleFast.*";
+
     /// <summary>
     /// Configuration key of the port that serves health and metrics; when unset (a service run on
     /// its own), they are served on every port.
@@ -75,8 +78,10 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(RequestBodySizeMiddleware.MeterName)
-                .AddPrometheusExporter())
+                // Every ScaleFast meter: ScaleFast.Http here, ScaleFast.Cache in the Api, and those to come.
+                .AddMeter(ScaleFastMeters)
+                // No response cache (default 300 ms): each scrape reads the counters as they are now.
+                .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(options =>

@@ -1,24 +1,77 @@
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using ScaleFast.Api.Catalog;
+using ScaleFast.Api.Data;
+using ScaleFast.Api.Http;
+using ScaleFast.Api.Orders;
+using ScaleFast.Api.Reports;
+using ScaleFast.Api.Security;
+using StackExchange.Redis;
+
 namespace ScaleFast.Api.Extensions;
 
 internal static class ApiServiceExtensions
 {
-    /// <summary>Connection names given by the AppHost.</summary>
-    public const string DatabaseConnectionName = "scalefast";
-    public const string RedisConnectionName = "redis";
-
-    public static IHostApplicationBuilder AddApiServices(this IHostApplicationBuilder builder)
+    public static WebApplicationBuilder AddApiServices(this WebApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
+        builder.AddHttpErrorHandling();
 
         // Both register a readiness check: an instance that cannot reach them leaves the pool.
-        builder.AddNpgsqlDataSource(DatabaseConnectionName);
-        builder.AddRedisClient(RedisConnectionName);
+        // The pool settings come in the connection string, computed by the AppHost for the fleet.
+        builder.AddNpgsqlDataSource(ApiConnectionNames.Database);
+        builder.AddRedisClient(ApiConnectionNames.Redis);
 
-        builder.Services.AddOptions<InstanceOptions>()
-            .BindConfiguration(InstanceOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddOpenApi();
+        builder.AddApiKeyAuthentication();
+
+        builder.AddValidatedOptions<InstanceOptions>(InstanceOptions.SectionName);
+        builder.AddValidatedOptions<DemoDataOptions>(DemoDataOptions.SectionName);
+        builder.Services.AddSingleton<DatabaseMigrator>();
+
+        builder.AddCatalog();
+        builder.Services.AddSingleton<OrderStore>();
+        builder.Services.AddSingleton<ReportStore>();
 
         return builder;
     }
+
+    /// <summary>
+    /// Bad input gets a ProblemDetails answer that says what was wrong: the framework's binding
+    /// errors are thrown (not answered with an empty 400) and caught by <see cref="BadRequestExceptionHandler"/>.
+    /// </summary>
+    private static void AddHttpErrorHandling(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.RespectNullableAnnotations = true);
+        builder.WebHost.ConfigureKestrel(RequestBodyLimit.Apply);
+    }
+
+    /// <summary>Products: Postgres behind HybridCache, L1 in memory and L2 in Redis (the connection Aspire made).</summary>
+    private static void AddCatalog(this WebApplicationBuilder builder)
+    {
+        builder.AddValidatedOptions<CatalogOptions>(CatalogOptions.SectionName);
+
+        builder.Services.AddStackExchangeRedisCache(_ => { });
+        builder.Services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((options, services) =>
+        {
+            var connection = services.GetRequiredService<IConnectionMultiplexer>();
+            options.ConnectionMultiplexerFactory = () => Task.FromResult(connection);
+            options.InstanceName = "scalefast:";
+        });
+        builder.Services.AddHybridCache();
+
+        builder.Services.AddSingleton<ProductStore>();
+        builder.Services.AddSingleton<ProductCache>();
+        builder.Services.AddSingleton<CacheMetrics>();
+        builder.Services.AddSingleton<CacheInvalidationBus>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<CacheInvalidationBus>());
+    }
+
+    private static void AddValidatedOptions<TOptions>(this WebApplicationBuilder builder, string section) where TOptions : class =>
+        builder.Services.AddOptions<TOptions>()
+            .BindConfiguration(section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 }

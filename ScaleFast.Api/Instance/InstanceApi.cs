@@ -35,13 +35,19 @@ public static class InstanceApi
 
         return TypedResults.Ok(new InstanceStatus(
             options.Value.Instance,
-            new DependencyStatus($"PostgreSQL {databaseVersion}", databaseLatency.TotalMilliseconds),
+            new DatabaseStatus(
+                $"PostgreSQL {databaseVersion}",
+                databaseLatency.TotalMilliseconds,
+                new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize),
             new DependencyStatus($"Redis {redis.GetServers().FirstOrDefault()?.Version}", cacheLatency.TotalMilliseconds)));
     }
 }
 
 /// <summary>The instance that answered and a round trip to each of its dependencies.</summary>
-public sealed record InstanceStatus(string Instance, DependencyStatus Database, DependencyStatus Cache);
+public sealed record InstanceStatus(string Instance, DatabaseStatus Database, DependencyStatus Cache);
+
+/// <summary>The database server's version, one round trip's latency, and this instance's connection pool size.</summary>
+public sealed record DatabaseStatus(string Server, double LatencyMs, int MaxPoolSize);
 
 /// <summary>A dependency's server version and the latency of one round trip, in milliseconds.</summary>
 public sealed record DependencyStatus(string Server, double LatencyMs);

@@ -3,10 +3,11 @@ namespace ScaleFast.AppHost.Infrastructure;
 /// <summary>The servers as the official Aspire container integrations, with data volumes.</summary>
 internal static class ContainerInfrastructureExtensions
 {
-    public static ScaleFastInfrastructure AddContainerInfrastructure(this IDistributedApplicationBuilder builder)
+    public static ScaleFastInfrastructure AddContainerInfrastructure(this IDistributedApplicationBuilder builder, ScaleFastOptions options)
     {
         var database = builder.AddPostgres(ResourceNames.Postgres)
             .WithDataVolume()
+            .WithArgs("-c", $"max_connections={options.DatabaseMaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture)}")
             .AddDatabase(ResourceNames.Database);
 
         var redis = builder.AddRedis(ResourceNames.Redis)

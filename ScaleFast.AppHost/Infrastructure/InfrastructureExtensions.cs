@@ -11,7 +11,7 @@ internal static partial class InfrastructureExtensions
         var (mode, reason) = Choose(builder, options.Infrastructure);
 
         var infrastructure = mode == InfrastructureMode.Containers
-            ? builder.AddContainerInfrastructure()
+            ? builder.AddContainerInfrastructure(options)
             : builder.AddLocalInfrastructure(options);
 
         builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>

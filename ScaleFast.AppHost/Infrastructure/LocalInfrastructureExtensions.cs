@@ -30,7 +30,7 @@ internal static class LocalInfrastructureExtensions
         LocalDataDirectory.Prepare(dataRoot, options.CleanStart);
         var servers = new LocalServers(binaries, dataRoot);
 
-        var database = builder.AddLocalPostgres(ResourceNames.Postgres, servers)
+        var database = builder.AddLocalPostgres(ResourceNames.Postgres, servers, options.DatabaseMaxConnections)
             .AddDatabase(ResourceNames.Database);
 
         var redis = builder.AddLocalRedis(ResourceNames.Redis, servers);

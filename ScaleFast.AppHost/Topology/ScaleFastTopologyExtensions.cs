@@ -1,3 +1,4 @@
+using System.Globalization;
 using ScaleFast.AppHost.Infrastructure;
 using ScaleFast.AppHost.Monitoring;
 
@@ -26,13 +27,20 @@ public static class ScaleFastTopologyExtensions
     public static ScaleFastInfrastructure AddScaleFast(this IDistributedApplicationBuilder builder)
     {
         var options = ScaleFastOptionsReader.Read(builder.Configuration);
+        var poolBudget = DatabasePoolBudget.For(options, instances: options.ApiReplicas);
         var infrastructure = builder.AddScaleFastInfrastructure(options);
+
+        var adminKey = builder.AddParameter(
+            "api-admin-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
         var apis = Enumerable.Range(0, options.ApiReplicas)
             .Select(i => builder.AddProject<Projects.ScaleFast_Api>(ResourceNames.Api(i), launchProfileName: null)
                 .AsScaleFastService(builder)
-                .WithReference(infrastructure.Database).WaitFor(infrastructure.Database)
-                .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis))
+                .WithPooledDatabase(infrastructure.Database, poolBudget)
+                .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+                .WithEnvironment("ApiKeys__AdminKeys__0", adminKey)
+                .WithEnvironment("Catalog__CacheExpiration", TimeSpan.FromSeconds(options.ProductCacheSeconds).ToString("c", CultureInfo.InvariantCulture))
+                .WithEnvironment("DemoData__Products", options.DemoProducts.ToString(CultureInfo.InvariantCulture)))
             .ToList();
 
         var workers = Enumerable.Range(0, options.WorkerReplicas)
@@ -64,6 +72,18 @@ public static class ScaleFastTopologyExtensions
 
         return infrastructure;
     }
+
+    /// <summary>
+    /// The database's connection string with this instance's share of the pool budget, under the
+    /// usual connection name, so that <c>AddNpgsqlDataSource("scalefast")</c> pools as computed.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithPooledDatabase(
+        this IResourceBuilder<ProjectResource> service, IResourceBuilder<IResourceWithConnectionString> database, DatabasePoolBudget budget) =>
+        service.WithEnvironment(
+                $"ConnectionStrings__{database.Resource.Name}",
+                ReferenceExpression.Create($"{database.Resource.ConnectionStringExpression};{budget.ConnectionStringSettings}"))
+            .WithReferenceRelationship(database)
+            .WaitFor(database);
 
     private static IResourceBuilder<ProjectResource> AsScaleFastService(
         this IResourceBuilder<ProjectResource> service, IDistributedApplicationBuilder builder, int? port = null)

@@ -13,7 +13,7 @@ internal static class LocalPostgresBuilderExtensions
     /// authentication (scram-sha-256, never trust), then <c>postgres</c> on a free loopback port.
     /// </summary>
     public static IResourceBuilder<LocalPostgresServerResource> AddLocalPostgres(
-        this IDistributedApplicationBuilder builder, string name, LocalServers servers)
+        this IDistributedApplicationBuilder builder, string name, LocalServers servers, int maxConnections)
     {
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
         var account = ServiceAccount.ForRootRefusingServer("postgres", servers.Binaries);
@@ -25,6 +25,7 @@ internal static class LocalPostgresBuilderExtensions
             "-D", dataDirectory,
             "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-c", "listen_addresses=127.0.0.1",
+            "-c", $"max_connections={maxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
             // TCP only: no socket file in a system directory the server's user may not own.
             "-c", "unix_socket_directories=",
         ]);

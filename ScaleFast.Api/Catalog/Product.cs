@@ -1,0 +1,24 @@
+namespace ScaleFast.Api.Catalog;
+
+/// <summary>
+/// A product as the API shows it and the cache keeps it. No stock: stock changes with every order,
+/// so it is read from the database each time (<c>GET /api/products/{id}/stock</c>).
+/// </summary>
+public sealed record Product(
+    long Id,
+    string Sku,
+    string Name,
+    string Description,
+    string Category,
+    decimal Price,
+    int Version,
+    DateTime UpdatedAt);
+
+/// <summary>The body of <c>POST /api/products</c> and <c>PUT /api/products/{id}</c>.</summary>
+public sealed record ProductRequest(string? Sku, string? Name, string? Description, string? Category, decimal Price, int Stock);
+
+/// <summary>One page of <c>GET /api/products</c>; <paramref name="Next"/> is the link to the next page, if any.</summary>
+public sealed record ProductPage(IReadOnlyList<Product> Items, string? Next);
+
+/// <summary>A product's current stock, never cached.</summary>
+public sealed record ProductStock(long ProductId, int Stock);

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ScaleFast.Api.Catalog;
+
+/// <summary>
+/// Cache-aside product reads through HybridCache (L1 this instance's memory, L2 Redis). Writes
+/// remove the entry here and broadcast the key, so that every other instance drops its L1 copy.
+/// </summary>
+internal sealed class ProductCache(
+    HybridCache cache,
+    ProductStore store,
+    CacheMetrics metrics,
+    CacheInvalidationBus invalidation,
+    IOptions<CatalogOptions> options)
+{
+    private const string CacheName = "product";
+
+    private readonly HybridCacheEntryOptions _entryOptions = new()
+    {
+        Expiration = options.Value.CacheExpiration,
+        LocalCacheExpiration = options.Value.LocalCacheExpiration,
+    };
+
+    public static string Key(long id) => $"product:{id}";
+
+    /// <summary>The product, or null when there is none (also cached, so unknown ids do not reach Postgres each time).</summary>
+    public async ValueTask<Product?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        if (!options.Value.CacheEnabled)
+        {
+            return await store.FindAsync(id, cancellationToken);
+        }
+
+        var load = new Load(store, id);
+        var pending = cache.GetOrCreateAsync(Key(id), load, static async (load, ct) => await load.RunAsync(ct), _entryOptions, cancellationToken: cancellationToken);
+
+        // HybridCache answers an L1 hit synchronously; anything else awaited Redis, and the
+        // factory ran only when Redis missed too.
+        var fromMemory = pending.IsCompletedSuccessfully;
+        var product = await pending;
+        metrics.RecordLookup(CacheName, fromMemory ? CacheLookup.MemoryHit : load.Ran ? CacheLookup.Miss : CacheLookup.RedisHit);
+        return product;
+    }
+
+    /// <summary>After a committed write: drop the entry here and in Redis, and tell every instance.</summary>
+    public async Task InvalidateAsync(long id, CancellationToken cancellationToken)
+    {
+        if (!options.Value.CacheEnabled)
+        {
+            return;
+        }
+
+        var key = Key(id);
+        try
+        {
+            await cache.RemoveAsync(key, cancellationToken);
+        }
+        catch (RedisException)
+        {
+            // Redis is down: nothing to remove there, and this instance's L1 copy is gone.
+        }
+
+        await invalidation.PublishAsync(key);
+    }
+
+    private sealed class Load(ProductStore store, long id)
+    {
+        public bool Ran { get; private set; }
+
+        public async Task<Product?> RunAsync(CancellationToken cancellationToken)
+        {
+            Ran = true;
+            return await store.FindAsync(id, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using Npgsql;
+using ScaleFast.AppHost.Infrastructure;
+
+namespace ScaleFast.Tests.Infrastructure;
+
+/// <summary>What tests reach in a started app: clients for instances, the admin key, the database, metrics.</summary>
+internal static class ScaleFastAppExtensions
+{
+    public const string AdminKeyParameter = "api-admin-key";
+
+    public static async Task<string> GetAdminKeyAsync(this DistributedApplication app)
+    {
+        var parameter = app.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .OfType<ParameterResource>()
+            .Single(p => p.Name == AdminKeyParameter);
+        return (await parameter.GetValueAsync(CancellationToken.None))!;
+    }
+
+    /// <summary>A client of <paramref name="resource"/>'s http endpoint that sends the admin key.</summary>
+    public static async Task<HttpClient> CreateAdminClientAsync(this DistributedApplication app, string resource)
+    {
+        var client = app.CreateHttpClient(resource, "http");
+        client.DefaultRequestHeaders.Add("X-Api-Key", await app.GetAdminKeyAsync());
+        return client;
+    }
+
+    public static async Task<NpgsqlConnection> OpenDatabaseAsync(this DistributedApplication app)
+    {
+        var connection = new NpgsqlConnection(await app.GetConnectionStringAsync(ResourceNames.Database));
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public static async Task<T?> QueryScalarAsync<T>(this DistributedApplication app, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await app.OpenDatabaseAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var result = await command.ExecuteScalarAsync();
+        return result is null or DBNull ? default : (T)result;
+    }
+
+    /// <summary>
+    /// The sum of every series of <paramref name="metric"/> on an instance's <c>/metrics</c> whose
+    /// labels include all of <paramref name="labels"/> (<c>name="value"</c>).
+    /// </summary>
+    public static async Task<double> ReadMetricAsync(this DistributedApplication app, string resource, string metric, params string[] labels)
+    {
+        using var management = app.CreateHttpClient(resource, "management");
+        var text = await management.GetStringAsync("/metrics");
+        return text.Split('\n')
+            .Where(line => line.StartsWith(metric + "{", StringComparison.Ordinal) || line.StartsWith(metric + " ", StringComparison.Ordinal))
+            .Where(line => labels.All(label => line.Contains(label, StringComparison.Ordinal)))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    public static async Task<T> ReadJsonAsync<T>(this HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<T>())!;
+}
