@@ -1,4 +1,5 @@
 using Scalar.AspNetCore;
+using ScaleFast.Api.Benchmark;
 using ScaleFast.Api.Catalog;
 using ScaleFast.Api.Data;
 using ScaleFast.Api.Extensions;
@@ -33,6 +34,7 @@ app.MapInstanceApi();
 app.MapCatalogApi();
 app.MapOrdersApi();
 app.MapReportsApi();
+app.MapBenchmarkApi();
 
 await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();

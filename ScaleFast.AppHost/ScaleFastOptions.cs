@@ -57,6 +57,12 @@ public sealed class ScaleFastOptions
     [Range(1, 86_400)]
     public int ProductCacheSeconds { get; set; } = 60;
 
+    /// <summary>Whether product reads go through the cache. Default true; false measures Postgres alone.</summary>
+    public bool ProductCache { get; set; } = true;
+
+    /// <summary>Maps the API's <c>/bench/*</c> endpoints that <c>bench/api.sh</c> compares with. Default false.</summary>
+    public bool BenchmarkEndpoints { get; set; }
+
     /// <summary>Deterministic demo products the API makes sure exist at start. Default 10,000; 0 for none.</summary>
     [Range(0, 1_000_000)]
     public int DemoProducts { get; set; } = 10_000;

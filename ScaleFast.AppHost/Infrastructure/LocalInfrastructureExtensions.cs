@@ -27,7 +27,7 @@ internal static class LocalInfrastructureExtensions
             Environment.GetEnvironmentVariable("PATH"));
 
         var dataRoot = LocalDataDirectory.Resolve(options.DataDirectory, builder.AppHostDirectory);
-        LocalDataDirectory.Prepare(dataRoot, options.CleanStart);
+        LocalDataDirectory.Prepare(dataRoot, options.CleanStart, ServiceAccount.MustSwitchUser);
         var servers = new LocalServers(binaries, dataRoot);
 
         var database = builder.AddLocalPostgres(ResourceNames.Postgres, servers, options.DatabaseMaxConnections)

@@ -26,8 +26,21 @@ internal static class LocalDataDirectory
     }
 
     /// <summary>Makes the data root, deleting what was there first when asked for a clean start.</summary>
-    public static void Prepare(string root, bool cleanStart)
+    /// <param name="root">The data root.</param>
+    /// <param name="cleanStart">Whether to delete what is there first.</param>
+    /// <param name="serversSwitchUser">Whether servers run as their own system users, who must be able to enter the root.</param>
+    /// <exception cref="ScaleFastSetupException">A system user could not reach the root.</exception>
+    public static void Prepare(string root, bool cleanStart, bool serversSwitchUser)
     {
+        if (serversSwitchUser && FirstClosedAncestor(root) is { } closed)
+        {
+            // Postgres would fail to start, and everything waiting on it would wait forever.
+            throw new ScaleFastSetupException(
+                $"The servers' system users (postgres, rabbitmq) cannot reach the data directory {root}: " +
+                $"{closed} does not let other users enter it. Choose ScaleFast:DataDirectory under a directory " +
+                $"they can enter (the default is /var/lib/scalefast/…), or run: chmod o+x {closed}");
+        }
+
         if (cleanStart && Directory.Exists(root))
         {
             Directory.Delete(root, recursive: true);
@@ -36,6 +49,19 @@ internal static class LocalDataDirectory
         Directory.CreateDirectory(root);
         // Traversable by a server's system user, readable by nobody else.
         File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute);
+    }
+
+    private static string? FirstClosedAncestor(string root)
+    {
+        for (var directory = Directory.GetParent(root); directory is not null; directory = directory.Parent)
+        {
+            if (directory.Exists && !directory.UnixFileMode.HasFlag(UnixFileMode.OtherExecute))
+            {
+                return directory.FullName;
+            }
+        }
+
+        return null;
     }
 
     private static string Hash(string path) =>

@@ -36,9 +36,12 @@ public static class ScaleFastTopologyExtensions
         var apis = Enumerable.Range(0, options.ApiReplicas)
             .Select(i => builder.AddProject<Projects.ScaleFast_Api>(ResourceNames.Api(i), launchProfileName: null)
                 .AsScaleFastService(builder)
+                .WithUrlForEndpoint("http", _ => new() { Url = "/scalar", DisplayText = "API reference" })
                 .WithPooledDatabase(infrastructure.Database, poolBudget)
                 .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
                 .WithEnvironment("ApiKeys__AdminKeys__0", adminKey)
+                .WithEnvironment("Catalog__CacheEnabled", options.ProductCache.ToString())
+                .WithEnvironment("Benchmark__Enabled", options.BenchmarkEndpoints.ToString())
                 .WithEnvironment("Catalog__CacheExpiration", TimeSpan.FromSeconds(options.ProductCacheSeconds).ToString("c", CultureInfo.InvariantCulture))
                 .WithEnvironment("DemoData__Products", options.DemoProducts.ToString(CultureInfo.InvariantCulture)))
             .ToList();

@@ -24,6 +24,28 @@ public sealed class SetupErrorTests : IDisposable
         Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_data_directory_the_servers_system_users_cannot_enter_is_refused_with_the_fix()
+    {
+        // Only root switches the servers to their own users (CI runs as root); as anyone else the
+        // servers run as that user and can enter whatever it can.
+        if (!Environment.IsPrivilegedProcess)
+        {
+            return;
+        }
+
+        var closed = _data.CreateSubdirectory("closed");
+        File.SetUnixFileMode(closed.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var result = await AppHostProcess.RunAsync(
+            ["--ScaleFast:Infrastructure", "local", "--ScaleFast:DataDirectory", Path.Combine(closed.FullName, "data")],
+            timeout: TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"chmod o+x {closed.FullName}", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--ScaleFast:Infrastructure", "kubernetes", "ScaleFast:Infrastructure")]
     [InlineData("--ScaleFast:ApiReplicas", "0", "ScaleFast:ApiReplicas")]

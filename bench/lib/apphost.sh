@@ -1,0 +1,57 @@
+# Shared by the bench/ scripts: start the AppHost (Release, local mode) and wait until every
+# resource is healthy, find an instance's address, stop it all again.
+#   source bench/lib/apphost.sh
+#   app_start DATA_DIR [AppHost arguments...]   sets APP_PID, APP_LOG, APP_SECONDS
+#   app_url INSTANCE                             prints http://127.0.0.1:PORT of the instance's http endpoint
+#   app_stop
+
+app_build() {
+    dotnet build ScaleFast.AppHost -c Release -v quiet -nologo >/dev/null
+}
+
+app_start() {
+    local data=$1; shift
+    APP_DATA=$data
+    APP_LOG=$(mktemp /tmp/scalefast-bench-log-XXXXXX)
+    local started
+    started=$(date +%s.%N)
+    dotnet run --project ScaleFast.AppHost -c Release --no-build -- \
+        --ScaleFast:Infrastructure local --ScaleFast:DataDirectory "$data" "$@" >"$APP_LOG" 2>&1 &
+    APP_PID=$!
+    APP_SECONDS=""
+    for _ in $(seq 1 1800); do
+        if grep -q "resources are healthy" "$APP_LOG"; then
+            APP_SECONDS=$(echo "$(date +%s.%N) - $started" | bc)
+            return 0
+        fi
+        if ! kill -0 "$APP_PID" 2>/dev/null; then break; fi
+        sleep 0.1
+    done
+    echo "The AppHost did not become healthy; log:" >&2
+    tail -20 "$APP_LOG" >&2
+    app_stop
+    return 1
+}
+
+app_url() {
+    local instance=$1 pid environ urls management
+    for pid in $(pgrep -f "bin/Release/net10.0/ScaleFast\."); do
+        environ=$(tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null) || continue
+        grep -qx "ScaleFast__Instance=$instance" <<<"$environ" || continue
+        urls=$(grep '^ASPNETCORE_URLS=' <<<"$environ" | cut -d= -f2-)
+        management=$(grep '^ScaleFast__ManagementPort=' <<<"$environ" | cut -d= -f2-)
+        tr ';' '\n' <<<"$urls" | grep -v ":$management\$" | head -1 | sed 's/localhost/127.0.0.1/'
+        return 0
+    done
+    echo "No running instance $instance" >&2
+    return 1
+}
+
+app_stop() {
+    # SIGTERM, as a service manager would: a background job of a script ignores SIGINT.
+    kill -TERM "$APP_PID" 2>/dev/null || true
+    wait "$APP_PID" 2>/dev/null || true
+    # DCP stops the servers after the AppHost exits; let it finish before the next start.
+    for _ in $(seq 1 240); do pgrep -f "$APP_DATA" >/dev/null || break; sleep 0.5; done
+    rm -f "$APP_LOG"
+}
