@@ -23,6 +23,9 @@ public sealed class ScaleFastOptions
     [Range(1, 32)]
     public int WorkerReplicas { get; set; } = 2;
 
+    /// <summary>How the gateway picks an API instance. Default <c>RoundRobin</c>.</summary>
+    public LoadBalancingPolicy LoadBalancing { get; set; } = LoadBalancingPolicy.RoundRobin;
+
     /// <summary>The gateway's external HTTP port. Default 8080.</summary>
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 8080;
@@ -60,6 +63,9 @@ public sealed class ScaleFastOptions
     /// <summary>Whether product reads go through the cache. Default true; false measures Postgres alone.</summary>
     public bool ProductCache { get; set; } = true;
 
+    /// <summary>Whether services export metrics (<c>/metrics</c>, OTLP metrics). Default true; false only to measure their cost.</summary>
+    public bool Metrics { get; set; } = true;
+
     /// <summary>Maps the API's <c>/bench/*</c> endpoints that <c>bench/api.sh</c> compares with. Default false.</summary>
     public bool BenchmarkEndpoints { get; set; }
 
@@ -69,4 +75,23 @@ public sealed class ScaleFastOptions
 
     /// <summary>Local mode only: delete the servers' data before starting. Default false.</summary>
     public bool CleanStart { get; set; }
+}
+
+/// <summary>The gateway's balancing policies (<c>ScaleFast:LoadBalancing</c>).</summary>
+public enum LoadBalancingPolicy
+{
+    /// <summary>Each instance in turn.</summary>
+    RoundRobin,
+
+    /// <summary>The instance with the fewest requests in flight from this gateway ("least connections").</summary>
+    LeastRequests,
+
+    /// <summary>The less busy of two instances picked at random (YARP's default).</summary>
+    PowerOfTwoChoices,
+
+    /// <summary>Any instance at random.</summary>
+    Random,
+
+    /// <summary>The same instance for a client address, moving as few clients as possible when instances come and go.</summary>
+    IpHash,
 }

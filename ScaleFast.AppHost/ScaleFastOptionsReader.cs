@@ -17,7 +17,8 @@ internal static class ScaleFastOptionsReader
         {
             throw new ScaleFastSetupException(
                 $"Invalid ScaleFast configuration: {e.Message} " +
-                $"ScaleFast:Infrastructure takes auto, containers or local; the replica counts and the port take whole numbers.", e);
+                $"ScaleFast:Infrastructure takes auto, containers or local; ScaleFast:LoadBalancing takes {string.Join(", ", Enum.GetNames<LoadBalancingPolicy>())}; " +
+                "the replica counts and the port take whole numbers.", e);
         }
 
         var results = new List<ValidationResult>();

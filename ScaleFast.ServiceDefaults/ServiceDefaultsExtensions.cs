@@ -26,6 +26,12 @@ public static class ServiceDefaultsExtensions
     /// <summary>Path of the Prometheus scraping endpoint (not routed by the gateway).</summary>
     public const string MetricsPath = "/metrics";
 
+    /// <summary>
+    /// Configuration key that turns metrics off (<c>false</c>): no meters listened to, no <c>/metrics</c>.
+    /// Only for measuring what metrics cost; the AppHost sets it from <c>ScaleFast:Metrics</c>.
+    /// </summary>
+    public const string MetricsEnabledKey = "ScaleFast:MetricsEnabled";
+
     /// <summary>The meters ScaleFast's own code creates are all named <c>ScaleFast.*</c>.</summary>
     public const string ScaleFastMeters = "ScaleFast.*";
 
@@ -73,16 +79,20 @@ public static class ServiceDefaultsExtensions
             logging.IncludeScopes = true;
         });
 
-        builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics
+        var openTelemetry = builder.Services.AddOpenTelemetry();
+        if (builder.Configuration.GetValue(MetricsEnabledKey, defaultValue: true))
+        {
+            openTelemetry.WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 // Every ScaleFast meter: ScaleFast.Http here, ScaleFast.Cache in the Api, and those to come.
                 .AddMeter(ScaleFastMeters)
                 // No response cache (default 300 ms): each scrape reads the counters as they are now.
-                .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0))
-            .WithTracing(tracing => tracing
+                .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = 0));
+        }
+
+        openTelemetry.WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(options =>
                     // Probes and scrapes every few seconds would drown the traces that matter.
@@ -126,8 +136,11 @@ public static class ServiceDefaultsExtensions
             app.UseMiddleware<ManagementPortMiddleware>(managementPort);
         }
 
-        app.UseMiddleware<RequestBodySizeMiddleware>();
-        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        if (app.Configuration.GetValue(MetricsEnabledKey, defaultValue: true))
+        {
+            app.UseMiddleware<RequestBodySizeMiddleware>();
+            app.MapPrometheusScrapingEndpoint(MetricsPath);
+        }
 
         app.MapHealthChecks(LivenessPath, new HealthCheckOptions
         {

@@ -18,6 +18,9 @@ public static class ResourceNames
     /// <summary>Prometheus, scraping every instance.</summary>
     public const string Prometheus = "prometheus";
 
+    /// <summary>Grafana with the ScaleFast dashboards; container mode only (Debian does not package it).</summary>
+    public const string Grafana = "grafana";
+
     /// <summary>The YARP gateway.</summary>
     public const string Gateway = "gateway";
 

@@ -70,7 +70,7 @@ internal static class MonitoringExtensions
         var configDirectory = Path.Combine(builder.AppHostDirectory, "obj", "prometheus");
         Directory.CreateDirectory(configDirectory);
 
-        builder.AddContainer(ResourceNames.Prometheus, ContainerImage, ContainerTag)
+        var prometheus = builder.AddContainer(ResourceNames.Prometheus, ContainerImage, ContainerTag)
             .WithBindMount(configDirectory, ContainerConfigDirectory, isReadOnly: true)
             .WithBindMount(rulesDirectory, $"{ContainerConfigDirectory}/rules", isReadOnly: true)
             .WithVolume("scalefast-prometheus-data", "/prometheus")
@@ -82,6 +82,8 @@ internal static class MonitoringExtensions
                 await WriteConfigurationAsync(options, targets, configDirectory, ContainerConfigDirectory, $"{ContainerConfigDirectory}/rules/*.yml",
                     t => t with { Address = $"host.docker.internal:{t.Address.Split(':')[^1]}" }, ct))
             .WithHttpHealthCheck("/-/ready");
+
+        builder.AddScaleFastGrafana(prometheus);
     }
 
     /// <summary>

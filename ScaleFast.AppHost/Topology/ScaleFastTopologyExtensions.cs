@@ -35,7 +35,7 @@ public static class ScaleFastTopologyExtensions
 
         var apis = Enumerable.Range(0, options.ApiReplicas)
             .Select(i => builder.AddProject<Projects.ScaleFast_Api>(ResourceNames.Api(i), launchProfileName: null)
-                .AsScaleFastService(builder)
+                .AsScaleFastService(builder, options)
                 .WithUrlForEndpoint("http", _ => new() { Url = "/scalar", DisplayText = "API reference" })
                 .WithPooledDatabase(infrastructure.Database, poolBudget)
                 .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
@@ -48,20 +48,25 @@ public static class ScaleFastTopologyExtensions
 
         var workers = Enumerable.Range(0, options.WorkerReplicas)
             .Select(i => builder.AddProject<Projects.ScaleFast_Worker>(ResourceNames.Worker(i), launchProfileName: null)
-                .AsScaleFastService(builder)
+                .AsScaleFastService(builder, options)
                 .WithReference(infrastructure.RabbitMQ).WaitFor(infrastructure.RabbitMQ))
             .ToList();
 
         // The gateway does not wait for the API instances: taking instances in and out of the
         // pool as they become ready or fail is the balancer's job.
         var gateway = builder.AddProject<Projects.ScaleFast_Gateway>(ResourceNames.Gateway, launchProfileName: null)
-            .AsScaleFastService(builder, port: options.GatewayPort)
+            .AsScaleFastService(builder, options, port: options.GatewayPort)
             .WithExternalHttpEndpoints();
 
+        gateway.WithEnvironment("Gateway__LoadBalancing", options.LoadBalancing.ToString());
         foreach (var api in apis)
         {
-            gateway.WithReference(api)
-                .WithEnvironment($"ReverseProxy__Clusters__api__Destinations__{api.Resource.Name}__Address", $"http://{api.Resource.Name}");
+            // Each instance is its own destination; the health probe goes to its management
+            // endpoint, which alone serves /health/ready.
+            var destination = $"ReverseProxy__Clusters__api__Destinations__{api.Resource.Name}";
+            gateway.WithReferenceRelationship(api)
+                .WithEnvironment($"{destination}__Address", api.GetEndpoint("http"))
+                .WithEnvironment($"{destination}__Health", api.GetEndpoint(ManagementEndpointName));
         }
 
         builder.AddScaleFastPrometheus(options, infrastructure,
@@ -89,11 +94,12 @@ public static class ScaleFastTopologyExtensions
             .WaitFor(database);
 
     private static IResourceBuilder<ProjectResource> AsScaleFastService(
-        this IResourceBuilder<ProjectResource> service, IDistributedApplicationBuilder builder, int? port = null)
+        this IResourceBuilder<ProjectResource> service, IDistributedApplicationBuilder builder, ScaleFastOptions options, int? port = null)
     {
         service.WithHttpEndpoint(port: port)
             .WithHttpEndpoint(name: ManagementEndpointName)
             .WithEnvironment("ScaleFast__Instance", service.Resource.Name)
+            .WithEnvironment("ScaleFast__MetricsEnabled", options.Metrics.ToString())
             .WithEnvironment("ScaleFast__ManagementPort", service.GetEndpoint(ManagementEndpointName).Property(EndpointProperty.TargetPort))
             .WithHttpHealthCheck(ReadinessPath, endpointName: ManagementEndpointName);
 

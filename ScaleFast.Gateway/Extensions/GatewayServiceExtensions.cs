@@ -1,19 +1,61 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+using ScaleFast.Gateway.LoadBalancing;
+using ScaleFast.Gateway.Retries;
+using Yarp.ReverseProxy.LoadBalancing;
+
 namespace ScaleFast.Gateway.Extensions;
 
 internal static class GatewayServiceExtensions
 {
     /// <summary>
-    /// YARP from the <c>ReverseProxy</c> section: the route is in appsettings.json, the destinations
-    /// (<c>http://api-0</c>, …) come from the AppHost and resolve through service discovery.
+    /// YARP from the <c>ReverseProxy</c> section: the route, health checks, limits and timeouts are in
+    /// appsettings.json; the destinations (each <c>api-i</c>'s http address, and its management
+    /// address for the health probe) come from the AppHost.
     /// </summary>
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.AddRequestTimeouts();
+
+        builder.Services.AddOptions<GatewayOptions>()
+            .BindConfiguration(GatewayOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<GatewayOptions>>((forwarded, gateway) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in gateway.Value.TrustedProxies)
+            {
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+        });
 
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddServiceDiscoveryDestinationResolver();
+            .AddConfigFilter<GatewayConfigFilter>();
+        builder.Services.AddSingleton<ILoadBalancingPolicy, IpHashLoadBalancingPolicy>();
+        builder.Services.AddSingleton<BalancingMetrics>();
 
         return builder;
+    }
+
+    /// <summary>
+    /// The proxy pipeline: retries wrap balancing, so that a retry balances again over the replicas
+    /// left; passive health sees every attempt.
+    /// </summary>
+    public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder app)
+    {
+        var metrics = app.ServiceProvider.GetRequiredService<BalancingMetrics>();
+        app.MapReverseProxy(pipeline =>
+        {
+            pipeline.UseRetryOnTransportError();
+            pipeline.UseSessionAffinity();
+            pipeline.UseLoadBalancing();
+            metrics.Record(pipeline);
+            pipeline.UsePassiveHealthChecks();
+        });
+        return app;
     }
 }

@@ -22,7 +22,7 @@ public sealed class ManifestTests : IDisposable
             .ToDictionary(r => r.Name, r => r.Value);
         string TypeOf(string name) => resources[name].GetProperty("type").GetString()!;
 
-        Assert.All(["postgres", "redis", "rabbitmq", "prometheus"], name => Assert.Equal("container.v0", TypeOf(name)));
+        Assert.All(["postgres", "redis", "rabbitmq", "prometheus", "grafana"], name => Assert.Equal("container.v0", TypeOf(name)));
         Assert.Equal("value.v0", TypeOf("scalefast"));
         Assert.All(["api-0", "api-1", "api-2", "worker-0", "worker-1", "gateway"], name => Assert.Equal("project.v0", TypeOf(name)));
         Assert.DoesNotContain(resources, r => r.Value.GetProperty("type").GetString()!.StartsWith("executable", StringComparison.Ordinal));
@@ -34,6 +34,13 @@ public sealed class ManifestTests : IDisposable
 
         var rabbitmqImage = resources["rabbitmq"].GetProperty("image").GetString();
         Assert.Contains("management", rabbitmqImage, StringComparison.Ordinal);
+
+        var grafana = resources["grafana"];
+        Assert.StartsWith("grafana/grafana:", grafana.GetProperty("image").GetString(), StringComparison.Ordinal);
+        Assert.Equal("{grafana-password.value}", grafana.GetProperty("env").GetProperty("GF_SECURITY_ADMIN_PASSWORD").GetString());
+        Assert.Equal(
+            ["/etc/grafana/dashboards", "/etc/grafana/provisioning"],
+            grafana.GetProperty("bindMounts").EnumerateArray().Select(m => m.GetProperty("target").GetString()).Order());
     }
 
     public void Dispose() => _output.Delete(recursive: true);

@@ -9,6 +9,7 @@ namespace ScaleFast.Tests.Monitoring;
 [Collection(ScaleFastAppCollection.Name)]
 public sealed class PrometheusTests(ScaleFastAppFixture fixture)
 {
+    // Prometheus sees new samples only at its next scrape (every 5 s).
     private static readonly TimeSpan ScrapeWait = TimeSpan.FromSeconds(60);
 
     [Fact]
@@ -17,7 +18,7 @@ public sealed class PrometheusTests(ScaleFastAppFixture fixture)
         using var prometheus = fixture.App.CreateHttpClient(ResourceNames.Prometheus, "http");
         string[] expected = ["api-0", "api-1", "api-2", "worker-0", "worker-1", "gateway"];
 
-        var up = await EventuallyAsync(async () =>
+        var up = await Eventually.ReadAsync(async () =>
         {
             var targets = await prometheus.GetFromJsonAsync<JsonElement>("/api/v1/targets");
             return targets.GetProperty("data").GetProperty("activeTargets").EnumerateArray()
@@ -25,7 +26,7 @@ public sealed class PrometheusTests(ScaleFastAppFixture fixture)
                 .Select(t => t.GetProperty("labels").GetProperty("instance").GetString()!)
                 .Order()
                 .ToArray();
-        }, instances => expected.Order().SequenceEqual(instances));
+        }, instances => expected.Order().SequenceEqual(instances), ScrapeWait);
 
         Assert.Equal(expected.Order(), up);
     }
@@ -44,9 +45,9 @@ public sealed class PrometheusTests(ScaleFastAppFixture fixture)
         }
 
         using var prometheus = fixture.App.CreateHttpClient(ResourceNames.Prometheus, "http");
-        var perInstance = await EventuallyAsync(
+        var perInstance = await Eventually.ReadAsync(
             () => QueryAsync(prometheus, """sum by (instance) (http_server_request_duration_seconds_count{job="api",http_response_status_code="404",http_route=""})"""),
-            counts => counts.Values.Sum() >= sent);
+            counts => counts.Values.Sum() >= sent, ScrapeWait);
 
         Assert.Equal(sent, perInstance.Values.Sum());
         Assert.Equal(["api-0", "api-1", "api-2"], perInstance.Keys.Order());
@@ -61,17 +62,4 @@ public sealed class PrometheusTests(ScaleFastAppFixture fixture)
             series => (int)double.Parse(series.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Prometheus sees new samples only at its next scrape (every 5 s): ask until it does.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow + ScrapeWait;
-        var value = await read();
-        while (!done(value) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            value = await read();
-        }
-
-        return value;
-    }
 }
