@@ -48,5 +48,17 @@ public sealed class GatewayTests(ScaleFastAppFixture fixture)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task A_body_over_64_KiB_is_refused_by_the_gateway_with_a_problem()
+    {
+        using var gateway = fixture.App.CreateHttpClient(ResourceNames.Gateway, "http");
+        using var body = new StringContent($"{{\"customerEmail\":\"{new string('a', 70_000)}@example.com\"}}", System.Text.Encoding.UTF8, "application/json");
+
+        var response = await gateway.PostAsync("/api/orders", body);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     private sealed record InstanceName(string Instance);
 }

@@ -2,6 +2,8 @@
 # resource is healthy, find an instance's address, stop it all again.
 #   source bench/lib/apphost.sh
 #   app_start DATA_DIR [AppHost arguments...]   sets APP_PID, APP_LOG, APP_SECONDS
+#     APP_ENVIRONMENT=Production runs it without the launch profile, as Production: then the
+#     services do not get the Development telemetry settings (1 s OTLP export, exemplars).
 #   app_url INSTANCE                             prints http://127.0.0.1:PORT of the instance's http endpoint
 #   app_stop
 
@@ -15,7 +17,14 @@ app_start() {
     APP_LOG=$(mktemp /tmp/scalefast-bench-log-XXXXXX)
     local started
     started=$(date +%s.%N)
-    dotnet run --project ScaleFast.AppHost -c Release --no-build -- \
+    local launch=()
+    if [ "${APP_ENVIRONMENT:-Development}" != Development ]; then
+        # What the launch profile would set, but for the environment.
+        launch=(env DOTNET_ENVIRONMENT="$APP_ENVIRONMENT" ASPNETCORE_ENVIRONMENT="$APP_ENVIRONMENT"
+            ASPNETCORE_URLS=http://localhost:15080 ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
+            ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:19080 ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:20080)
+    fi
+    "${launch[@]}" dotnet run --project ScaleFast.AppHost -c Release --no-build ${launch:+--no-launch-profile} -- \
         --ScaleFast:Infrastructure local --ScaleFast:DataDirectory "$data" "$@" >"$APP_LOG" 2>&1 &
     APP_PID=$!
     APP_SECONDS=""
