@@ -26,6 +26,21 @@ public sealed class ScaleFastOptions
     /// <summary>How the gateway picks an API instance. Default <c>RoundRobin</c>.</summary>
     public LoadBalancingPolicy LoadBalancing { get; set; } = LoadBalancingPolicy.RoundRobin;
 
+    /// <summary>Reads (GET, HEAD, OPTIONS) one client may make through the gateway per window. Default 600.</summary>
+    [Range(1, 1_000_000)]
+    public int RateLimitReads { get; set; } = 600;
+
+    /// <summary>Writes one client may make through the gateway per window. Default 60.</summary>
+    [Range(1, 1_000_000)]
+    public int RateLimitWrites { get; set; } = 60;
+
+    /// <summary>The rate limiter's sliding window, in seconds. Default 60.</summary>
+    [Range(1, 86_400)]
+    public int RateLimitWindowSeconds { get; set; } = 60;
+
+    /// <summary>When Redis cannot decide, refuse requests (true) instead of letting them through (false, default).</summary>
+    public bool RateLimitFailClosed { get; set; }
+
     /// <summary>The gateway's external HTTP port. Default 8080.</summary>
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 8080;

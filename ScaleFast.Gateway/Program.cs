@@ -13,6 +13,7 @@ app.UseExceptionHandler();
 // The gateway's own errors (404, 413, 502, 503, 504) get ProblemDetails bodies.
 app.UseStatusCodePages();
 app.UseRequestTimeouts();
+app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
 app.MapGateway();

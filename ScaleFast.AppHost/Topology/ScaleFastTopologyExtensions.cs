@@ -58,7 +58,13 @@ public static class ScaleFastTopologyExtensions
             .AsScaleFastService(builder, options, port: options.GatewayPort)
             .WithExternalHttpEndpoints();
 
-        gateway.WithEnvironment("Gateway__LoadBalancing", options.LoadBalancing.ToString());
+        gateway.WithEnvironment("Gateway__LoadBalancing", options.LoadBalancing.ToString())
+            .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+            .WithEnvironment("Gateway__RateLimiting__ReadsPerWindow", options.RateLimitReads.ToString(CultureInfo.InvariantCulture))
+            .WithEnvironment("Gateway__RateLimiting__WritesPerWindow", options.RateLimitWrites.ToString(CultureInfo.InvariantCulture))
+            .WithEnvironment("Gateway__RateLimiting__Window", TimeSpan.FromSeconds(options.RateLimitWindowSeconds).ToString("c", CultureInfo.InvariantCulture))
+            .WithEnvironment("Gateway__RateLimiting__FailClosed", options.RateLimitFailClosed.ToString())
+            .WithEnvironment("Gateway__RateLimiting__KnownApiKeys__0", adminKey);
         foreach (var api in apis)
         {
             // Each instance is its own destination; the health probe goes to its management

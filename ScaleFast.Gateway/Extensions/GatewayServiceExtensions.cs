@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using ScaleFast.Gateway.LoadBalancing;
+using ScaleFast.Gateway.RateLimiting;
 using ScaleFast.Gateway.Retries;
 using Yarp.ReverseProxy.LoadBalancing;
 
@@ -37,6 +38,8 @@ internal static class GatewayServiceExtensions
             .AddConfigFilter<GatewayConfigFilter>();
         builder.Services.AddSingleton<ILoadBalancingPolicy, IpHashLoadBalancingPolicy>();
         builder.Services.AddSingleton<BalancingMetrics>();
+
+        builder.AddGatewayRateLimiting();
 
         return builder;
     }

@@ -7,25 +7,15 @@ using Xunit.Abstractions;
 namespace ScaleFast.Tests.Gateway;
 
 /// <summary>
-/// IpHash balancing with a replica that leaves and comes back, on an app of its own: clients are
-/// told apart by <c>X-Forwarded-For</c>, which the gateway believes from loopback.
+/// IpHash balancing with a replica that leaves and comes back: clients are told apart by
+/// <c>X-Forwarded-For</c>, which the gateway believes from loopback.
 /// </summary>
-public sealed class GatewayFailoverTests(ITestOutputHelper output) : IAsyncLifetime
+[Collection(GatewayAppCollection.Name)]
+public sealed class GatewayFailoverTests(GatewayAppFixture fixture, ITestOutputHelper output)
 {
     private static readonly string[] Clients = [.. Enumerable.Range(1, 24).Select(i => $"10.20.0.{i}")];
-    private LocalApp? _local;
 
-    private DistributedApplication App => _local!.App;
-
-    public async Task InitializeAsync() => _local = await LocalApp.StartAsync("--ScaleFast:LoadBalancing=IpHash");
-
-    public async Task DisposeAsync()
-    {
-        if (_local is not null)
-        {
-            await _local.DisposeAsync();
-        }
-    }
+    private DistributedApplication App => fixture.App;
 
     [Fact]
     public async Task A_stopped_replica_loses_only_its_clients_with_no_failed_GET_and_gets_them_back_when_healthy()

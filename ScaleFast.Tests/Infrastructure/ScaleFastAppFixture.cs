@@ -1,7 +1,7 @@
 namespace ScaleFast.Tests.Infrastructure;
 
 /// <summary>One started local-mode ScaleFast app, shared by every test of <see cref="ScaleFastAppCollection"/>.</summary>
-public sealed class ScaleFastAppFixture : IAsyncLifetime
+public class ScaleFastAppFixture : IAsyncLifetime
 {
     private LocalApp? _local;
 
@@ -9,7 +9,10 @@ public sealed class ScaleFastAppFixture : IAsyncLifetime
 
     public DistributedApplication App => Local.App;
 
-    public async Task InitializeAsync() => _local = await LocalApp.StartAsync();
+    /// <summary>AppHost arguments on top of local mode; a derived fixture turns knobs with them.</summary>
+    protected virtual string[] Arguments => [];
+
+    public async Task InitializeAsync() => _local = await LocalApp.StartAsync(Arguments);
 
     public async Task DisposeAsync()
     {

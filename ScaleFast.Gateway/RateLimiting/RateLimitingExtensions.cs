@@ -1,0 +1,51 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace ScaleFast.Gateway.RateLimiting;
+
+internal static class RateLimitingExtensions
+{
+    public const string RedisConnectionName = "redis";
+
+    /// <summary>The Redis sliding-window limiter as the global limiter; a rejection is a 429 ProblemDetails with <c>Retry-After</c>.</summary>
+    public static IHostApplicationBuilder AddGatewayRateLimiting(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RateLimitingOptions>()
+            .BindConfiguration(RateLimitingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        // No readiness check on Redis: with Redis down the gateway still serves (fail open) or
+        // refuses with 429 (fail closed); it must not leave its own load balancer's pool.
+        builder.AddRedisClient(RedisConnectionName, settings => settings.DisableHealthChecks = true);
+        builder.Services.AddSingleton<RedisRateLimiter>();
+
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<RedisRateLimiter>((options, limiter) =>
+        {
+            options.GlobalLimiter = limiter;
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = WriteRejectionAsync;
+        });
+
+        return builder;
+    }
+
+    private static async ValueTask WriteRejectionAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var http = context.HttpContext;
+        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        http.Response.Headers.RetryAfter = RedisRateLimiter.Seconds(retryAfter);
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many requests.",
+                Detail = $"This client has used its requests for the window; retry after {RedisRateLimiter.Seconds(retryAfter)} s.",
+            },
+        });
+    }
+}

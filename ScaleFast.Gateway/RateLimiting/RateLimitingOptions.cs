@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ScaleFast.Gateway.RateLimiting;
+
+/// <summary>The rate limiter's knobs (section <c>Gateway:RateLimiting</c>); the AppHost sets them from <c>ScaleFast:RateLimit*</c>.</summary>
+public sealed class RateLimitingOptions : IValidatableObject
+{
+    public const string SectionName = "Gateway:RateLimiting";
+
+    /// <summary>Reads (GET, HEAD, OPTIONS) a client may make per window. Default 600.</summary>
+    [Range(1, 1_000_000)]
+    public int ReadsPerWindow { get; set; } = 600;
+
+    /// <summary>Writes (every other method) a client may make per window. Default 60.</summary>
+    [Range(1, 1_000_000)]
+    public int WritesPerWindow { get; set; } = 60;
+
+    /// <summary>The sliding window. Default 60 s.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a decision may wait for Redis before the failure mode applies. Default 250 ms.</summary>
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>When Redis cannot decide: let requests through (default, <c>false</c>) or refuse them (<c>true</c>).</summary>
+    public bool FailClosed { get; set; }
+
+    /// <summary>API keys that identify a client (the AppHost passes the admin key); any other key counts as none.</summary>
+    public IList<string> KnownApiKeys { get; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Window < TimeSpan.FromSeconds(1) || Window > TimeSpan.FromDays(1))
+        {
+            yield return new ValidationResult("Window must be between 1 s and 1 day.", [nameof(Window)]);
+        }
+
+        if (RedisTimeout <= TimeSpan.Zero || RedisTimeout > TimeSpan.FromSeconds(10))
+        {
+            yield return new ValidationResult("RedisTimeout must be between 0 and 10 s.", [nameof(RedisTimeout)]);
+        }
+    }
+}
