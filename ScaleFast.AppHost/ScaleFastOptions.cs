@@ -26,6 +26,9 @@ public sealed class ScaleFastOptions
     /// <summary>How the gateway picks an API instance. Default <c>RoundRobin</c>.</summary>
     public LoadBalancingPolicy LoadBalancing { get; set; } = LoadBalancingPolicy.RoundRobin;
 
+    /// <summary>Whether the gateway rate-limits. Default true; false only to measure what limiting costs.</summary>
+    public bool RateLimiting { get; set; } = true;
+
     /// <summary>Reads (GET, HEAD, OPTIONS) one client may make through the gateway per window. Default 600.</summary>
     [Range(1, 1_000_000)]
     public int RateLimitReads { get; set; } = 600;

@@ -1,4 +1,5 @@
 using ScaleFast.Gateway.Extensions;
+using ScaleFast.Gateway.RateLimiting;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,7 +14,7 @@ app.UseExceptionHandler();
 // The gateway's own errors (404, 413, 502, 503, 504) get ProblemDetails bodies.
 app.UseStatusCodePages();
 app.UseRequestTimeouts();
-app.UseRateLimiter();
+app.UseGatewayRateLimiting();
 
 app.MapDefaultEndpoints();
 app.MapGateway();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.AppHost.Local;
 using ScaleFast.AppHost.Monitoring;
 
 namespace ScaleFast.AppHost.Topology;
@@ -60,6 +61,7 @@ public static class ScaleFastTopologyExtensions
 
         gateway.WithEnvironment("Gateway__LoadBalancing", options.LoadBalancing.ToString())
             .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+            .WithEnvironment("Gateway__RateLimiting__Enabled", options.RateLimiting.ToString())
             .WithEnvironment("Gateway__RateLimiting__ReadsPerWindow", options.RateLimitReads.ToString(CultureInfo.InvariantCulture))
             .WithEnvironment("Gateway__RateLimiting__WritesPerWindow", options.RateLimitWrites.ToString(CultureInfo.InvariantCulture))
             .WithEnvironment("Gateway__RateLimiting__Window", TimeSpan.FromSeconds(options.RateLimitWindowSeconds).ToString("c", CultureInfo.InvariantCulture))
@@ -102,9 +104,23 @@ public static class ScaleFastTopologyExtensions
     private static IResourceBuilder<ProjectResource> AsScaleFastService(
         this IResourceBuilder<ProjectResource> service, IDistributedApplicationBuilder builder, ScaleFastOptions options, int? port = null)
     {
-        service.WithHttpEndpoint(port: port)
-            .WithHttpEndpoint(name: ManagementEndpointName)
-            .WithEnvironment("ScaleFast__Instance", service.Resource.Name)
+        if (builder.ExecutionContext.IsRunMode && !OperatingSystem.IsWindows())
+        {
+            // Straight to the process, not through a DCP proxy: the gateway and Prometheus reach
+            // each instance without an extra hop on the same cores, and a stopped instance
+            // refuses connections at once. (A proxy-less endpoint must name its port.)
+            var httpPort = port ?? FreePorts.Next();
+            var managementPort = FreePorts.Next();
+            service.WithHttpEndpoint(port: httpPort, targetPort: httpPort, isProxied: false)
+                .WithHttpEndpoint(port: managementPort, targetPort: managementPort, name: ManagementEndpointName, isProxied: false);
+        }
+        else
+        {
+            service.WithHttpEndpoint(port: port)
+                .WithHttpEndpoint(name: ManagementEndpointName);
+        }
+
+        service.WithEnvironment("ScaleFast__Instance", service.Resource.Name)
             .WithEnvironment("ScaleFast__MetricsEnabled", options.Metrics.ToString())
             .WithEnvironment("ScaleFast__ManagementPort", service.GetEndpoint(ManagementEndpointName).Property(EndpointProperty.TargetPort))
             .WithHttpHealthCheck(ReadinessPath, endpointName: ManagementEndpointName);

@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace ScaleFast.Gateway.RateLimiting;
 
@@ -31,6 +32,10 @@ internal static class RateLimitingExtensions
 
         return builder;
     }
+
+    /// <summary>The rate-limiting middleware, unless <see cref="RateLimitingOptions.Enabled"/> is false.</summary>
+    public static IApplicationBuilder UseGatewayRateLimiting(this IApplicationBuilder app) =>
+        app.ApplicationServices.GetRequiredService<IOptions<RateLimitingOptions>>().Value.Enabled ? app.UseRateLimiter() : app;
 
     private static async ValueTask WriteRejectionAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {

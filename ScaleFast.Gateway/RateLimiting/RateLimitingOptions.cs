@@ -7,6 +7,9 @@ public sealed class RateLimitingOptions : IValidatableObject
 {
     public const string SectionName = "Gateway:RateLimiting";
 
+    /// <summary>Whether the gateway limits at all. Default true; false only to measure what limiting costs.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Reads (GET, HEAD, OPTIONS) a client may make per window. Default 600.</summary>
     [Range(1, 1_000_000)]
     public int ReadsPerWindow { get; set; } = 600;

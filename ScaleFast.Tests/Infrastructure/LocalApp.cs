@@ -36,6 +36,8 @@ public sealed class LocalApp : IAsyncDisposable
         [
             "--ScaleFast:Infrastructure=local",
             $"--ScaleFast:DataDirectory={dataDirectory}",
+            // Not 8080: a ScaleFast started by hand may hold it, and the endpoint is proxy-less.
+            $"--ScaleFast:GatewayPort={ScaleFast.AppHost.Local.FreePorts.Next()}",
             .. extraArguments,
         ];
 

@@ -7,6 +7,9 @@
 #   app_url INSTANCE                             prints http://127.0.0.1:PORT of the instance's http endpoint
 #   app_stop
 
+# A failure inside $(...) stops the script too.
+shopt -s inherit_errexit
+
 app_build() {
     dotnet build ScaleFast.AppHost -c Release -v quiet -nologo >/dev/null
 }
