@@ -10,13 +10,10 @@ cd "$(dirname "$0")/.."
 source bench/lib/apphost.sh
 
 seconds=${1:-10}
-connections=32
 product=42
 command -v wrk >/dev/null || { echo "bench/api.sh needs wrk: sudo apt-get install -y wrk" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/scalefast-bench-api-XXXXXX)
-# The servers' system users (postgres, rabbitmq) must be able to enter it.
-chmod 711 "$work"
+work=$(bench_workdir api)
 trap 'app_stop 2>/dev/null || true; rm -rf "$work"' EXIT
 cat > "$work/order.lua" <<'LUA'
 wrk.method = "POST"
@@ -27,27 +24,20 @@ request = function()
 end
 LUA
 
-# Requests per second of one wrk run; non-2xx answers fail the benchmark.
-rps() {
-    local out
-    out=$(wrk -t1 -c"$connections" -d"${2:-$seconds}s" ${3:+-s "$3"} "$1")
-    if grep -q "Non-2xx" <<<"$out"; then echo "wrk saw errors for $1:" >&2; echo "$out" >&2; exit 1; fi
-    awk '/Requests\/sec/ {print $2}' <<<"$out"
-}
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 common=(--ScaleFast:ApiReplicas 1 --ScaleFast:WorkerReplicas 1 --ScaleFast:GatewayPort 18080)
 
 app_build
-echo "Api benchmarks: wrk -t1 -c$connections, ${seconds} s per figure, $(nproc) cores, local mode."
+echo "Api benchmarks: wrk -t1 -c32, ${seconds} s per figure, $(nproc) cores, local mode."
 
 app_start "$work/data" "${common[@]}" --ScaleFast:BenchmarkEndpoints true
 api=$(app_url api-0)
-rps "$api/api/products/$product" 3 >/dev/null
-rps "$api/bench/products/$product" 3 >/dev/null
+wrk_rps "$api/api/products/$product" 3 >/dev/null
+wrk_rps "$api/bench/products/$product" 3 >/dev/null
 cached=(); bare=()
 for round in 1 2; do
-    bare+=("$(rps "$api/bench/products/$product")")
-    cached+=("$(rps "$api/api/products/$product")")
+    bare+=("$(wrk_rps "$api/bench/products/$product" "$seconds")")
+    cached+=("$(wrk_rps "$api/api/products/$product" "$seconds")")
 done
 app_stop
 cached_mean=$(echo "(${cached[0]} + ${cached[1]}) / 2" | bc -l)
@@ -58,8 +48,8 @@ printf '   ratio cached / ceiling: %s  (goal >= 0.80)\n' "$(ratio "$cached_mean"
 
 app_start "$work/data" "${common[@]}" --ScaleFast:ProductCache false
 api=$(app_url api-0)
-rps "$api/api/products/$product" 3 >/dev/null
-uncached=$(rps "$api/api/products/$product")
+wrk_rps "$api/api/products/$product" 3 >/dev/null
+uncached=$(wrk_rps "$api/api/products/$product" "$seconds")
 app_stop
 printf '2. uncached GET (Postgres each)  %8.0f req/s\n' "$uncached"
 printf '   ratio cached / uncached: %s\n' "$(ratio "$cached_mean" "$uncached")"
@@ -69,8 +59,8 @@ best=0; best_factor=0
 for factor in 1 2 4 8 16; do
     app_start "$work/data" "${common[@]}" --ScaleFast:PoolFactor "$factor"
     api=$(app_url api-0)
-    rps "$api/api/orders" 3 "$work/order.lua" >/dev/null
-    orders=$(rps "$api/api/orders" "$seconds" "$work/order.lua")
+    wrk_rps "$api/api/orders" 3 "$work/order.lua" >/dev/null
+    orders=$(wrk_rps "$api/api/orders" "$seconds" "$work/order.lua")
     app_stop
     printf '   factor %2d  pool %3d  %8.0f orders/s\n' "$factor" "$((factor * $(nproc)))" "$orders"
     if (( $(echo "$orders > $best" | bc) )); then best=$orders; best_factor=$factor; fi

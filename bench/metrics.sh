@@ -15,24 +15,16 @@ export APP_ENVIRONMENT=${APP_ENVIRONMENT:-Production}
 
 seconds=${1:-10}
 command -v wrk >/dev/null || { echo "bench/metrics.sh needs wrk: sudo apt-get install -y wrk" >&2; exit 1; }
-work=$(mktemp -d /tmp/scalefast-bench-metrics-XXXXXX)
-# The servers' system users (postgres, rabbitmq) must be able to enter it.
-chmod 711 "$work"
+work=$(bench_workdir metrics)
 trap 'app_stop 2>/dev/null || true; rm -rf "$work"' EXIT
 
-rps() {
-    local out
-    out=$(wrk -t1 -c32 -d"$2s" "$1")
-    if grep -q "Non-2xx" <<<"$out"; then echo "wrk saw errors for $1:" >&2; echo "$out" >&2; exit 1; fi
-    awk '/Requests\/sec/ {print $2}' <<<"$out"
-}
 
 measure() {
     app_start "$work/data" --ScaleFast:ApiReplicas 1 --ScaleFast:WorkerReplicas 1 --ScaleFast:GatewayPort 18080 --ScaleFast:Metrics "$1"
     local api
     api=$(app_url api-0)
-    rps "$api/api/products/42" 10 >/dev/null
-    rps "$api/api/products/42" "$seconds"
+    wrk_rps "$api/api/products/42" 10 >/dev/null
+    wrk_rps "$api/api/products/42" "$seconds"
     app_stop
 }
 

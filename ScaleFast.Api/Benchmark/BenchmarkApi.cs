@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ScaleFast.Api.Catalog;
-using ScaleFast.Api.Http;
 
 namespace ScaleFast.Api.Benchmark;
 
@@ -41,8 +40,7 @@ public static class BenchmarkApi
             product = Products.GetOrAdd(id, found);
         }
 
-        http.Response.Headers.ETag = EntityTags.For(product.Version);
-        http.Response.Headers.CacheControl = $"public, max-age={(int)options.Value.HttpMaxAge.TotalSeconds}";
+        CatalogApi.SetCacheHeaders(http, product, options.Value);
         return TypedResults.Ok(product);
     }
 }

@@ -39,8 +39,7 @@ public static class CatalogApi
             return NotFound(id);
         }
 
-        http.Response.Headers.ETag = EntityTags.For(product.Version);
-        http.Response.Headers.CacheControl = $"public, max-age={(int)options.Value.HttpMaxAge.TotalSeconds}";
+        SetCacheHeaders(http, product, options.Value);
         return EntityTags.IfNoneMatchHits(http.Request, product.Version)
             ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
             : TypedResults.Ok(product);
@@ -156,6 +155,13 @@ public static class CatalogApi
         }
 
         return status == ProductWriteStatus.NotFound ? NotFound(id) : PreconditionFailed(id);
+    }
+
+    /// <summary>What lets a browser or CDN keep the product and revalidate it: its ETag and max-age.</summary>
+    internal static void SetCacheHeaders(HttpContext http, Product product, CatalogOptions options)
+    {
+        http.Response.Headers.ETag = EntityTags.For(product.Version);
+        http.Response.Headers.CacheControl = $"public, max-age={(int)options.HttpMaxAge.TotalSeconds}";
     }
 
     private static ProblemHttpResult NotFound(long id) =>

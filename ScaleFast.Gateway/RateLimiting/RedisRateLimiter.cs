@@ -56,7 +56,7 @@ internal sealed partial class RedisRateLimiter : PartitionedRateLimiter<HttpCont
             return Unlimited;
         }
 
-        var (policy, limit) = HttpMethods.IsGet(resource.Request.Method) || HttpMethods.IsHead(resource.Request.Method) || HttpMethods.IsOptions(resource.Request.Method)
+        var (policy, limit) = ReadMethods.Includes(resource.Request.Method)
             ? ("reads", _options.ReadsPerWindow)
             : ("writes", _options.WritesPerWindow);
 

@@ -44,7 +44,7 @@ internal static partial class RetryOnTransportErrorMiddleware
         context.Features.Get<IForwarderErrorFeature>() is { Error: ForwarderError.Request }
         && !context.Response.HasStarted
         && !context.RequestAborted.IsCancellationRequested
-        && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method));
+        && ReadMethods.Includes(context.Request.Method);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding to {Destination} failed before a response; retrying on another replica.")]
     private static partial void LogRetry(ILogger logger, string? destination);

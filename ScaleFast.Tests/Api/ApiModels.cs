@@ -4,6 +4,8 @@ using ScaleFast.Tests.Infrastructure;
 namespace ScaleFast.Tests.Api;
 
 // The API's JSON as a client sees it: the tests read answers the way any client would.
+internal sealed record InstanceDto(string Instance);
+
 internal sealed record ProductDto(long Id, string Sku, string Name, string Description, string Category, decimal Price, int Version);
 
 internal sealed record ProductPageDto(IReadOnlyList<ProductDto> Items, string? Next);

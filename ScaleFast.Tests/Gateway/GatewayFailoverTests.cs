@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.Tests.Api;
 using ScaleFast.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -70,7 +71,7 @@ public sealed class GatewayFailoverTests(GatewayAppFixture fixture, ITestOutputH
                 continue;
             }
 
-            assignment[client] = (await response.Content.ReadFromJsonAsync<InstanceName>())!.Instance;
+            assignment[client] = (await response.Content.ReadFromJsonAsync<InstanceDto>())!.Instance;
         }
 
         return assignment;
@@ -95,6 +96,4 @@ public sealed class GatewayFailoverTests(GatewayAppFixture fixture, ITestOutputH
         return false;
     }
 
-
-    private sealed record InstanceName(string Instance);
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.Tests.Api;
 using ScaleFast.Tests.Infrastructure;
 
 namespace ScaleFast.Tests.Gateway;
@@ -15,7 +16,7 @@ public sealed class GatewayTests(ScaleFastAppFixture fixture)
         var answered = new List<string>();
         for (var i = 0; i < 300; i++)
         {
-            answered.Add((await gateway.GetFromJsonAsync<InstanceName>("/api/instance"))!.Instance);
+            answered.Add((await gateway.GetFromJsonAsync<InstanceDto>("/api/instance"))!.Instance);
         }
 
         var counts = answered.GroupBy(name => name).ToDictionary(g => g.Key, g => g.Count());
@@ -59,6 +60,4 @@ public sealed class GatewayTests(ScaleFastAppFixture fixture)
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
-
-    private sealed record InstanceName(string Instance);
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.Tests.Api;
 using ScaleFast.Tests.Infrastructure;
 
 namespace ScaleFast.Tests.Gateway;
@@ -38,7 +39,7 @@ public sealed class LeastRequestsTests(LeastRequestsAppFixture fixture)
         var answered = new List<string>();
         for (var i = 0; i < 20; i++)
         {
-            answered.Add((await gateway.GetFromJsonAsync<InstanceName>("/api/instance"))!.Instance);
+            answered.Add((await gateway.GetFromJsonAsync<InstanceDto>("/api/instance"))!.Instance);
         }
 
         release.SetResult();
@@ -73,6 +74,4 @@ public sealed class LeastRequestsTests(LeastRequestsAppFixture fixture)
             return false;
         }
     }
-
-    private sealed record InstanceName(string Instance);
 }

@@ -6,6 +6,8 @@
 #     services do not get the Development telemetry settings (1 s OTLP export, exemplars).
 #   app_url INSTANCE                             prints http://127.0.0.1:PORT of the instance's http endpoint
 #   app_stop
+#   bench_workdir NAME                           prints a new work directory the servers can enter
+#   wrk_rps URL SECONDS [LUA]                    requests/s of one wrk -t1 -c32 run; non-2xx fails
 
 # A failure inside $(...) stops the script too.
 shopt -s inherit_errexit
@@ -66,4 +68,24 @@ app_stop() {
     # DCP stops the servers after the AppHost exits; let it finish before the next start.
     for _ in $(seq 1 240); do pgrep -f "$APP_DATA" >/dev/null || break; sleep 0.5; done
     rm -f "$APP_LOG"
+}
+
+bench_workdir() {
+    local work
+    work=$(mktemp -d "/tmp/scalefast-bench-$1-XXXXXX")
+    # The servers' system users (postgres, rabbitmq) must be able to enter it.
+    chmod 711 "$work"
+    echo "$work"
+}
+
+# wrk_output URL SECONDS [LUA]: the whole wrk report, with latency percentiles; non-2xx fails.
+wrk_output() {
+    local out
+    out=$(wrk -t1 -c32 -d"$2s" --latency ${3:+-s "$3"} "$1")
+    if grep -q "Non-2xx" <<<"$out"; then echo "wrk saw errors for $1:" >&2; echo "$out" >&2; return 1; fi
+    echo "$out"
+}
+
+wrk_rps() {
+    wrk_output "$@" | awk '/Requests\/sec/ {print $2}'
 }
