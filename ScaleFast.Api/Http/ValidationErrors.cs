@@ -19,7 +19,7 @@ internal sealed class ValidationErrors
         messages.Add(message);
     }
 
-    /// <summary>Adds an error unless <paramref name="value"/> has between <paramref name="min"/> and <paramref name="max"/> characters.</summary>
+    /// <summary>Adds an error unless <paramref name="value"/> has between <paramref name="min"/> and <paramref name="max"/> characters, none of them NUL.</summary>
     public void RequireLength(string field, string? value, int min, int max)
     {
         if (string.IsNullOrWhiteSpace(value) && min > 0)
@@ -29,6 +29,11 @@ internal sealed class ValidationErrors
         else if (value is not null && (value.Length < min || value.Length > max))
         {
             Add(field, $"Must be {min} to {max} characters long.");
+        }
+        else if (value is not null && value.Contains('\0', StringComparison.Ordinal))
+        {
+            // Postgres text cannot hold it: caught here, it would be a 500 there.
+            Add(field, "Must not contain NUL characters.");
         }
     }
 

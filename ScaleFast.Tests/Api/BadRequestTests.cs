@@ -32,6 +32,8 @@ public sealed class BadRequestTests(ScaleFastAppFixture fixture)
         { "GET", "/api/products/9223372036854775807", null, null, 404, "9223372036854775807" },
         { "GET", "/api/products/9223372036854775807/stock", null, null, 404, "9223372036854775807" },
         { "GET", "/api/products?limit=0", null, null, 400, "limit" },
+        { "GET", "/api/products?category=toys%00", null, null, 400, "category" },
+        { "POST", "/api/orders", "{\"customerEmail\":\"a\\u0000b@example.com\",\"lines\":[{\"productId\":1,\"quantity\":1}]}", Json, 400, "customerEmail" },
         { "GET", "/api/products?limit=many", null, null, 400, "limit" },
         { "GET", "/api/products?after=-1", null, null, 400, "after" },
         { "POST", "/api/reports", "{\"kind\":\"inventory\",\"from\":\"2026-01-01\",\"to\":\"2026-01-31\"}", Json, 400, "kind" },
