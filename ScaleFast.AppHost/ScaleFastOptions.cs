@@ -23,6 +23,14 @@ public sealed class ScaleFastOptions
     [Range(1, 32)]
     public int WorkerReplicas { get; set; } = 2;
 
+    /// <summary>Unacknowledged messages RabbitMQ hands each worker per queue ahead of time. Default 16.</summary>
+    [Range(1, 10_000)]
+    public int WorkerPrefetch { get; set; } = 16;
+
+    /// <summary>Messages each worker processes at once per queue. Default 8.</summary>
+    [Range(1, 1_000)]
+    public int WorkerConcurrency { get; set; } = 8;
+
     /// <summary>How the gateway picks an API instance. Default <c>RoundRobin</c>.</summary>
     public LoadBalancingPolicy LoadBalancing { get; set; } = LoadBalancingPolicy.RoundRobin;
 
@@ -84,7 +92,7 @@ public sealed class ScaleFastOptions
     /// <summary>Whether services export metrics (<c>/metrics</c>, OTLP metrics). Default true; false only to measure their cost.</summary>
     public bool Metrics { get; set; } = true;
 
-    /// <summary>Maps the API's <c>/bench/*</c> endpoints that <c>bench/api.sh</c> compares with. Default false.</summary>
+    /// <summary>Maps the API's and the workers' <c>/bench/*</c> endpoints that the benchmarks use. Default false.</summary>
     public bool BenchmarkEndpoints { get; set; }
 
     /// <summary>Deterministic demo products the API makes sure exist at start. Default 10,000; 0 for none.</summary>

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Installs the servers ScaleFast's local mode runs (PostgreSQL, Redis, RabbitMQ, Prometheus) when any is
 # missing: with apt-get as root, with sudo when it needs no password; otherwise prints the
-# command to run and fails. Does nothing when everything is there.
+# command to run and fails. Restores the pinned .NET tools (smtp4dev, the mail server). Does
+# nothing when everything is there.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dotnet tool restore >/dev/null
 
 missing=()
 has() { command -v "$1" >/dev/null 2>&1; }

@@ -1,8 +1,14 @@
+using ScaleFast.AppHost.Mail;
+using ScaleFast.AppHost.Monitoring;
+
 namespace ScaleFast.AppHost.Infrastructure;
 
 /// <summary>The servers as the official Aspire container integrations, with data volumes.</summary>
 internal static class ContainerInfrastructureExtensions
 {
+    private const string Smtp4devImage = "rnwood/smtp4dev";
+    private const string Smtp4devTag = "3.15.0";
+
     public static ScaleFastInfrastructure AddContainerInfrastructure(this IDistributedApplicationBuilder builder, ScaleFastOptions options)
     {
         var database = builder.AddPostgres(ResourceNames.Postgres)
@@ -15,9 +21,21 @@ internal static class ContainerInfrastructureExtensions
 
         var rabbitmq = builder.AddRabbitMQ(ResourceNames.RabbitMQ, userName: builder.AddRabbitMQUserName())
             .WithDataVolume()
-            .WithManagementPlugin();
+            .WithManagementPlugin()
+            // The image enables rabbitmq_prometheus; its port is not published unless asked for.
+            .WithHttpEndpoint(targetPort: BrokerMetrics.ContainerPort, name: BrokerMetrics.EndpointName);
 
-        return new ScaleFastInfrastructure(InfrastructureMode.Containers, database, redis, rabbitmq);
+        var mailUserName = builder.AddMailUserName(ResourceNames.Mail);
+        var mailPassword = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{ResourceNames.Mail}-password", special: false);
+        var mail = builder.AddResource(new Smtp4devContainerResource(ResourceNames.Mail, mailUserName.Resource, mailPassword))
+            .WithImage(Smtp4devImage, Smtp4devTag)
+            .WithSmtp4devSettings(mailUserName.Resource, mailPassword)
+            .WithEndpoint(targetPort: 25, scheme: "smtp", name: MailResources.SmtpEndpointName)
+            .WithHttpEndpoint(targetPort: 80, name: MailResources.HttpEndpointName)
+            .WithUrlForEndpoint(MailResources.HttpEndpointName, url => url.DisplayText = "Mail (smtp4dev)")
+            .WithHttpHealthCheck("/api/messages", statusCode: 401, endpointName: MailResources.HttpEndpointName);
+
+        return new ScaleFastInfrastructure(InfrastructureMode.Containers, database, redis, rabbitmq, mail);
     }
 
     /// <summary>The broker's user in every mode: not the default <c>guest</c>.</summary>

@@ -2,6 +2,7 @@ using ScaleFast.AppHost.Local;
 using ScaleFast.AppHost.Local.Postgres;
 using ScaleFast.AppHost.Local.RabbitMQ;
 using ScaleFast.AppHost.Local.Redis;
+using ScaleFast.AppHost.Local.Smtp4dev;
 
 namespace ScaleFast.AppHost.Infrastructure;
 
@@ -37,6 +38,8 @@ internal static class LocalInfrastructureExtensions
 
         var rabbitmq = builder.AddLocalRabbitMQ(ResourceNames.RabbitMQ, builder.AddRabbitMQUserName(), servers);
 
-        return new ScaleFastInfrastructure(InfrastructureMode.Local, database, redis, rabbitmq) { Local = servers };
+        var mail = builder.AddLocalSmtp4dev(ResourceNames.Mail, Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..")));
+
+        return new ScaleFastInfrastructure(InfrastructureMode.Local, database, redis, rabbitmq, mail) { Local = servers };
     }
 }

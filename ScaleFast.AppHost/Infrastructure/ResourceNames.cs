@@ -15,6 +15,9 @@ public static class ResourceNames
     /// <summary>The RabbitMQ broker.</summary>
     public const string RabbitMQ = "rabbitmq";
 
+    /// <summary>The SMTP sink with a web UI (smtp4dev) the workers send emails to.</summary>
+    public const string Mail = "mail";
+
     /// <summary>Prometheus, scraping every instance.</summary>
     public const string Prometheus = "prometheus";
 

@@ -4,18 +4,23 @@ namespace ScaleFast.AppHost.Infrastructure;
 
 /// <summary>
 /// The servers the services connect to, whatever runs them. Names and connection strings are the
-/// same in every mode: <c>scalefast</c> (the Postgres database), <c>redis</c> and <c>rabbitmq</c>.
+/// same in every mode: <c>scalefast</c> (the Postgres database), <c>redis</c>, <c>rabbitmq</c> and <c>mail</c>.
 /// </summary>
 /// <param name="Mode">The mode the servers run in: containers or local.</param>
 /// <param name="Database">The <c>scalefast</c> database on the <c>postgres</c> server.</param>
 /// <param name="Redis">The <c>redis</c> server.</param>
 /// <param name="RabbitMQ">The <c>rabbitmq</c> broker.</param>
+/// <param name="Mail">The <c>mail</c> SMTP sink (smtp4dev).</param>
 public sealed record ScaleFastInfrastructure(
     InfrastructureMode Mode,
     IResourceBuilder<IResourceWithConnectionString> Database,
     IResourceBuilder<IResourceWithConnectionString> Redis,
-    IResourceBuilder<IResourceWithConnectionString> RabbitMQ)
+    IResourceBuilder<IResourceWithConnectionString> RabbitMQ,
+    IResourceBuilder<IResourceWithConnectionString> Mail)
 {
+    /// <summary>The broker's Prometheus endpoint (queue depths).</summary>
+    public EndpointReference BrokerMetrics => new((IResourceWithEndpoints)RabbitMQ.Resource, Monitoring.BrokerMetrics.EndpointName);
+
     /// <summary>Local mode: where the servers keep their data.</summary>
     public string? DataDirectory => Local?.DataRoot;
 

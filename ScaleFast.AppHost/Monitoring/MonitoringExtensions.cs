@@ -8,8 +8,8 @@ namespace ScaleFast.AppHost.Monitoring;
 
 /// <summary>
 /// The <c>prometheus</c> resource: scrapes <c>/metrics</c> of every API instance, worker and the
-/// gateway every 5 s, with the resource name as the <c>instance</c> label, and evaluates the alert
-/// rules in <c>monitoring/prometheus/rules</c>.
+/// gateway, and the broker's queue metrics, every 5 s, with the resource name as the
+/// <c>instance</c> label, and evaluates the alert rules in <c>monitoring/prometheus/rules</c>.
 /// </summary>
 internal static class MonitoringExtensions
 {
@@ -27,18 +27,18 @@ internal static class MonitoringExtensions
 
         if (infrastructure.Mode == InfrastructureMode.Local && !OperatingSystem.IsWindows())
         {
-            builder.AddLocalPrometheus(options, infrastructure.Local!, rulesDirectory, targets);
+            builder.AddLocalPrometheus(options, infrastructure.Local!, rulesDirectory, targets, infrastructure.BrokerMetrics);
         }
         else
         {
-            builder.AddContainerPrometheus(options, rulesDirectory, targets);
+            builder.AddContainerPrometheus(options, rulesDirectory, targets, infrastructure.BrokerMetrics);
         }
     }
 
     [UnsupportedOSPlatform("windows")]
     private static void AddLocalPrometheus(
         this IDistributedApplicationBuilder builder, ScaleFastOptions options, LocalServers servers, string rulesDirectory,
-        IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets)
+        IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets, EndpointReference broker)
     {
         var prometheus = new LocalPrometheusResource(ResourceNames.Prometheus, servers.Binaries[LocalBinary.Prometheus], servers.DataDirectoryOf(ResourceNames.Prometheus));
         var port = FreePorts.Next();
@@ -56,14 +56,14 @@ internal static class MonitoringExtensions
             {
                 Directory.CreateDirectory(resource.StorageDirectory);
                 var directory = Path.GetDirectoryName(resource.ConfigurationFile)!;
-                await WriteConfigurationAsync(options, targets, directory, directory, Path.Combine(rulesDirectory, "*.yml"), t => t, ct);
+                await WriteConfigurationAsync(options, targets, broker, directory, directory, Path.Combine(rulesDirectory, "*.yml"), t => t, ct);
             })
             .WithHttpHealthCheck("/-/ready");
     }
 
     private static void AddContainerPrometheus(
         this IDistributedApplicationBuilder builder, ScaleFastOptions options, string rulesDirectory,
-        IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets)
+        IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets, EndpointReference broker)
     {
         // The configuration is generated at each start into the AppHost's obj folder and mounted;
         // from the container, the services are reached through the host's address.
@@ -79,7 +79,7 @@ internal static class MonitoringExtensions
             .WithHttpEndpoint(targetPort: 9090, name: "http")
             .WithUrlForEndpoint("http", url => url.DisplayText = "Prometheus")
             .OnBeforeResourceStarted(async (_, _, ct) =>
-                await WriteConfigurationAsync(options, targets, configDirectory, ContainerConfigDirectory, $"{ContainerConfigDirectory}/rules/*.yml",
+                await WriteConfigurationAsync(options, targets, broker, configDirectory, ContainerConfigDirectory, $"{ContainerConfigDirectory}/rules/*.yml",
                     t => t with { Address = $"host.docker.internal:{t.Address.Split(':')[^1]}" }, ct))
             .WithHttpHealthCheck("/-/ready");
 
@@ -94,13 +94,16 @@ internal static class MonitoringExtensions
     private static async Task WriteConfigurationAsync(
         ScaleFastOptions options,
         IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets,
+        EndpointReference broker,
         string directory,
         string directoryAsSeen,
         string rulesGlobAsSeen,
         Func<ScrapeTarget, ScrapeTarget> addressAsSeen,
         CancellationToken cancellationToken)
     {
-        var scrapeTargets = (await ResolveAsync(targets, cancellationToken)).Select(addressAsSeen);
+        var brokerTarget = new ScrapeTarget(ResourceNames.RabbitMQ, broker.Resource.Name,
+            (await broker.Property(EndpointProperty.HostAndPort).GetValueAsync(cancellationToken))!, BrokerMetrics.MetricsPath, BrokerMetrics.Families);
+        var scrapeTargets = (await ResolveAsync(targets, cancellationToken)).Append(brokerTarget).Select(addressAsSeen);
 
         await File.WriteAllTextAsync(Path.Combine(directory, PrometheusConfig.ThresholdsFileName), PrometheusConfig.RenderThresholds(options), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, PrometheusConfig.ConfigurationFileName),

@@ -7,7 +7,9 @@ namespace ScaleFast.AppHost.Monitoring;
 /// <param name="Job">The <c>job</c> label: <c>api</c>, <c>worker</c> or <c>gateway</c>.</param>
 /// <param name="Instance">The resource name, e.g. <c>api-2</c>.</param>
 /// <param name="Address">host:port of its HTTP endpoint, as Prometheus reaches it.</param>
-internal sealed record ScrapeTarget(string Job, string Instance, string Address);
+/// <param name="MetricsPath">The path of its metrics; the same for every target of a job.</param>
+/// <param name="Families">The broker's <c>family</c> query parameters, when it has any.</param>
+internal sealed record ScrapeTarget(string Job, string Instance, string Address, string MetricsPath = "/metrics", IReadOnlyList<string>? Families = null);
 
 /// <summary>
 /// Writes Prometheus' configuration for the app model: <c>prometheus.yml</c> with the instances, once
@@ -39,8 +41,13 @@ internal static class PrometheusConfig
         foreach (var job in targets.GroupBy(t => t.Job))
         {
             yaml.AppendLine($"  - job_name: '{job.Key}'")
-                .AppendLine("    metrics_path: /metrics")
-                .AppendLine("    static_configs:");
+                .AppendLine($"    metrics_path: {job.First().MetricsPath}");
+            if (job.First().Families is { Count: > 0 } families)
+            {
+                yaml.AppendLine($"    params: {{ family: [{string.Join(", ", families.Select(f => $"'{f}'"))}] }}");
+            }
+
+            yaml.AppendLine("    static_configs:");
             foreach (var target in job)
             {
                 yaml.AppendLine($"      - targets: ['{target.Address}']")

@@ -6,7 +6,8 @@ namespace ScaleFast.AppHost.Topology;
 /// Connection pooling for the fleet: the total number of connections is a budget of
 /// <see cref="ScaleFastOptions.PoolFactor"/> × the database server's cores, shared by every
 /// instance that uses the database (at least <see cref="MinimumPerInstance"/> each), and Postgres'
-/// <c>max_connections</c> must hold all of them plus <see cref="ReservedConnections"/>.
+/// <c>max_connections</c> must hold all of them, the connections held outside the pools (each
+/// worker's outbox listener) and <see cref="ReservedConnections"/>.
 /// </summary>
 /// <param name="Instances">How many instances share the budget.</param>
 /// <param name="PerInstance">Each instance's <c>Maximum Pool Size</c>.</param>
@@ -29,16 +30,20 @@ public sealed record DatabasePoolBudget(int Instances, int PerInstance, int MaxC
     public const int ConnectionIdleLifetimeSeconds = 300;
 
     /// <summary>Computes the budget for <paramref name="instances"/> database users.</summary>
+    /// <param name="options">The knobs.</param>
+    /// <param name="instances">Instances with a pool.</param>
+    /// <param name="unpooled">Connections held open outside the pools.</param>
     /// <exception cref="ScaleFastSetupException">The pools cannot fit under <c>max_connections</c>.</exception>
-    public static DatabasePoolBudget For(ScaleFastOptions options, int instances)
+    public static DatabasePoolBudget For(ScaleFastOptions options, int instances, int unpooled = 0)
     {
         var cores = options.DatabaseCores ?? Environment.ProcessorCount;
         var perInstance = Math.Max(MinimumPerInstance, options.PoolFactor * cores / instances);
-        var needed = (instances * perInstance) + ReservedConnections;
+        var needed = (instances * perInstance) + unpooled + ReservedConnections;
         if (needed > options.DatabaseMaxConnections)
         {
             throw new ScaleFastSetupException(
                 $"The database connection pools do not fit: {instances} instances × {perInstance} connections " +
+                (unpooled > 0 ? $"+ {unpooled} held outside the pools " : string.Empty) +
                 $"+ {ReservedConnections} reserved = {needed}, above ScaleFast:DatabaseMaxConnections = {options.DatabaseMaxConnections}. " +
                 $"Raise ScaleFast:DatabaseMaxConnections to at least {needed}, or lower ScaleFast:PoolFactor or the replica counts.");
         }

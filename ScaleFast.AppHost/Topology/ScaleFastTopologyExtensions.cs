@@ -28,7 +28,9 @@ public static class ScaleFastTopologyExtensions
     public static ScaleFastInfrastructure AddScaleFast(this IDistributedApplicationBuilder builder)
     {
         var options = ScaleFastOptionsReader.Read(builder.Configuration);
-        var poolBudget = DatabasePoolBudget.For(options, instances: options.ApiReplicas);
+        // API instances and workers all hold a pool: the budget is shared by both. Each worker also
+        // keeps one connection outside its pool, listening for outbox notifications.
+        var poolBudget = DatabasePoolBudget.For(options, instances: options.ApiReplicas + options.WorkerReplicas, unpooled: options.WorkerReplicas);
         var infrastructure = builder.AddScaleFastInfrastructure(options);
 
         var adminKey = builder.AddParameter(
@@ -50,7 +52,12 @@ public static class ScaleFastTopologyExtensions
         var workers = Enumerable.Range(0, options.WorkerReplicas)
             .Select(i => builder.AddProject<Projects.ScaleFast_Worker>(ResourceNames.Worker(i), launchProfileName: null)
                 .AsScaleFastService(builder, options)
-                .WithReference(infrastructure.RabbitMQ).WaitFor(infrastructure.RabbitMQ))
+                .WithPooledDatabase(infrastructure.Database, poolBudget)
+                .WithReference(infrastructure.RabbitMQ).WaitFor(infrastructure.RabbitMQ)
+                .WithReference(infrastructure.Mail).WaitFor(infrastructure.Mail)
+                .WithEnvironment("Messaging__PrefetchCount", options.WorkerPrefetch.ToString(CultureInfo.InvariantCulture))
+                .WithEnvironment("Messaging__ConcurrencyLimit", options.WorkerConcurrency.ToString(CultureInfo.InvariantCulture))
+                .WithEnvironment("Benchmark__Enabled", options.BenchmarkEndpoints.ToString()))
             .ToList();
 
         // The gateway does not wait for the API instances: taking instances in and out of the

@@ -40,7 +40,8 @@ public sealed class DatabasePoolTests(ScaleFastAppFixture fixture)
     [InlineData("api-2")]
     public async Task Each_instance_pools_with_the_size_the_AppHost_computed(string instance)
     {
-        var expected = DatabasePoolBudget.For(new ScaleFastOptions(), instances: 3).PerInstance;
+        var defaults = new ScaleFastOptions();
+        var expected = DatabasePoolBudget.For(defaults, instances: defaults.ApiReplicas + defaults.WorkerReplicas, unpooled: defaults.WorkerReplicas).PerInstance;
         using var client = fixture.App.CreateHttpClient(instance, "http");
 
         var status = await client.GetFromJsonAsync<InstanceStatus>("/api/instance");

@@ -1,36 +1,71 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
+using ScaleFast.Worker.Email;
+using ScaleFast.Worker.Inbox;
+using ScaleFast.Worker.Maintenance;
+using ScaleFast.Worker.Messaging;
+using ScaleFast.Worker.Outbox;
 using ScaleFast.Worker.Ping;
+using ScaleFast.Worker.Reports;
 
 namespace ScaleFast.Worker.Extensions;
 
 internal static class WorkerServiceExtensions
 {
-    /// <summary>Connection name given by the AppHost: <c>amqp://user:password@host:port</c>.</summary>
-    public const string BrokerConnectionName = "rabbitmq";
-
     public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<WorkerOptions>()
-            .BindConfiguration(WorkerOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddOptions<WorkerOptions>().BindConfiguration(WorkerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<MessagingOptions>().BindConfiguration(MessagingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<MailOptions>().BindConfiguration(MailOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
-        var brokerAddress = builder.Configuration.GetConnectionString(BrokerConnectionName)
+        var brokerAddress = builder.Configuration.GetConnectionString(WorkerConnectionNames.Broker)
             ?? throw new InvalidOperationException(
-                $"ConnectionStrings:{BrokerConnectionName} is not set: run the worker from the AppHost, or set it to amqp://user:password@host:port.");
+                $"ConnectionStrings:{WorkerConnectionNames.Broker} is not set: run the worker from the AppHost, or set it to amqp://user:password@host:port.");
+        if (string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(WorkerConnectionNames.Database)))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{WorkerConnectionNames.Database} is not set: run the worker from the AppHost, or set it to a Postgres connection string.");
+        }
+
+        // Adds the database to /health/ready and the Npgsql pool meter.
+        builder.AddNpgsqlDataSource(WorkerConnectionNames.Database);
+        builder.Services.AddSingleton(new SmtpMailer(SmtpServer.Parse(builder.Configuration.GetConnectionString(WorkerConnectionNames.Mail))));
+
+        builder.Services.AddSingleton<InboxMetrics>();
+        builder.Services.AddSingleton<Inbox.Inbox>();
+        builder.Services.AddSingleton<OutboxMetrics>();
+        builder.Services.AddSingleton<OutboxSignal>();
 
         // MassTransit registers its own readiness check: a worker whose bus is down leaves /health/ready.
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
             bus.AddConsumer<PingRequestedConsumer>();
+            bus.AddConsumer<OrderConfirmationConsumer>();
+            bus.AddConsumer<ReportConsumer>();
+            bus.AddConsumer<ReportFaultConsumer>();
 
             bus.UsingRabbitMq((context, rabbit) =>
             {
+                var messaging = context.GetRequiredService<IOptions<MessagingOptions>>().Value;
                 rabbit.Host(new Uri(brokerAddress));
+                rabbit.PrefetchCount = messaging.PrefetchCount;
+                rabbit.ConcurrentMessageLimit = messaging.ConcurrencyLimit;
+                if (messaging.RetryIntervals.Length > 0)
+                {
+                    rabbit.UseMessageRetry(retry => retry.Intervals(messaging.RetryIntervals));
+                }
+
                 rabbit.ConfigureEndpoints(context);
             });
         });
+
+        // After the bus, so that the relay starts once the bus is starting.
+        builder.Services.AddHostedService<OutboxListener>();
+        builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddHostedService<OutboxBacklogSampler>();
+        builder.Services.AddHostedService<RetentionJob>();
 
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics.AddMeter(MassTransit.Monitoring.InstrumentationOptions.MeterName))

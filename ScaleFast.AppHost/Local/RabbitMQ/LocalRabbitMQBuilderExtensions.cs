@@ -14,7 +14,7 @@ internal static class LocalRabbitMQBuilderExtensions
     private const string NodeName = "rabbit@localhost";
 
     /// <summary>
-    /// Adds a RabbitMQ node with the management plugin, on free loopback ports, and its own
+    /// Adds a RabbitMQ node with the management and Prometheus plugins, on free loopback ports, and its own
     /// <c>epmd</c> (<c>{name}-epmd</c>) in the foreground, so that stopping the AppHost stops it
     /// too, instead of the daemon Erlang would otherwise leave behind.
     /// </summary>
@@ -24,7 +24,7 @@ internal static class LocalRabbitMQBuilderExtensions
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
         var broker = new LocalRabbitMQResource(name, servers.Binaries[LocalBinary.RabbitMQServer], servers.DataDirectoryOf(name), userName.Resource, password);
         var files = new RabbitMQNodeFiles(broker.DataDirectory);
-        var (amqpPort, managementPort, distributionPort, epmdPort) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
+        var (amqpPort, managementPort, metricsPort, distributionPort, epmdPort) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
 
         var epmd = builder.AddExecutable($"{name}-epmd", servers.Binaries[LocalBinary.Epmd], servers.DataRoot,
                 "-port", Invariant(epmdPort), "-address", "127.0.0.1")
@@ -42,7 +42,9 @@ internal static class LocalRabbitMQBuilderExtensions
         return builder.AddResource(broker)
             .WithEndpoint(port: amqpPort, targetPort: amqpPort, scheme: "amqp", name: LocalRabbitMQResource.PrimaryEndpointName, isProxied: false)
             .WithHttpEndpoint(port: managementPort, targetPort: managementPort, name: LocalRabbitMQResource.ManagementEndpointName, isProxied: false)
+            .WithHttpEndpoint(port: metricsPort, targetPort: metricsPort, name: LocalRabbitMQResource.MetricsEndpointName, isProxied: false)
             .WithUrlForEndpoint(LocalRabbitMQResource.ManagementEndpointName, url => url.DisplayText = "Management UI")
+            .WithUrlForEndpoint(LocalRabbitMQResource.MetricsEndpointName, url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)
             .WithEnvironment(context =>
             {
                 var env = context.EnvironmentVariables;
@@ -70,7 +72,7 @@ internal static class LocalRabbitMQBuilderExtensions
             .WithIconName("Mailbox")
             .WaitFor(epmd)
             .OnBeforeResourceStarted(async (_, _, ct) =>
-                await files.WriteAsync(await userName.Resource.GetValueAsync(ct) ?? string.Empty, await password.GetValueAsync(ct) ?? string.Empty, managementPort, ct))
+                await files.WriteAsync(await userName.Resource.GetValueAsync(ct) ?? string.Empty, await password.GetValueAsync(ct) ?? string.Empty, managementPort, metricsPort, ct))
             .WithHealthCheck(healthCheckKey);
     }
 

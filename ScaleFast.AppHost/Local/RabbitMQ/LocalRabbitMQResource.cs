@@ -18,6 +18,7 @@ public sealed class LocalRabbitMQResource(string name, string command, string da
 {
     internal const string PrimaryEndpointName = "tcp";
     internal const string ManagementEndpointName = "management";
+    internal const string MetricsEndpointName = Monitoring.BrokerMetrics.EndpointName;
 
     /// <summary>The node's directory.</summary>
     public string DataDirectory { get; } = dataDirectory;

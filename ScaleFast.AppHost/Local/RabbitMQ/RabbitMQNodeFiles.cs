@@ -24,7 +24,7 @@ internal sealed class RabbitMQNodeFiles(string dataDirectory)
 
     public string LogDirectory => Path.Combine(dataDirectory, "log");
 
-    public async Task WriteAsync(string userName, string password, int managementPort, CancellationToken cancellationToken)
+    public async Task WriteAsync(string userName, string password, int managementPort, int metricsPort, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(dataDirectory);
         Directory.CreateDirectory(DatabaseDirectory);
@@ -38,6 +38,8 @@ internal sealed class RabbitMQNodeFiles(string dataDirectory)
             $"load_definitions = {DefinitionsFile}",
             "management.tcp.ip = 127.0.0.1",
             $"management.tcp.port = {managementPort.ToString(CultureInfo.InvariantCulture)}",
+            "prometheus.tcp.ip = 127.0.0.1",
+            $"prometheus.tcp.port = {metricsPort.ToString(CultureInfo.InvariantCulture)}",
             "",
         ]), cancellationToken);
 
@@ -58,7 +60,7 @@ internal sealed class RabbitMQNodeFiles(string dataDirectory)
         };
         await LocalServers.WriteSecretFileAsync(DefinitionsFile, JsonSerializer.Serialize(definitions), cancellationToken);
 
-        await File.WriteAllTextAsync(EnabledPluginsFile, "[rabbitmq_management].\n", cancellationToken);
+        await File.WriteAllTextAsync(EnabledPluginsFile, "[rabbitmq_management,rabbitmq_prometheus].\n", cancellationToken);
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ public sealed class RabbitMQNodeFilesTests
         {
             var files = new RabbitMQNodeFiles(directory.FullName);
 
-            await files.WriteAsync("scalefast", "s3cret", 15672, CancellationToken.None);
+            await files.WriteAsync("scalefast", "s3cret", 15672, 15692, CancellationToken.None);
 
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(files.ConfigurationFile));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(files.DefinitionsFile));

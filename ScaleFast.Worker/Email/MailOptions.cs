@@ -1,0 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ScaleFast.Worker.Email;
+
+/// <summary>Who emails come from (configuration section <c>Mail</c>); the server is the <c>mail</c> connection string.</summary>
+public sealed class MailOptions
+{
+    public const string SectionName = "Mail";
+
+    /// <summary>The From address of order confirmations. Default <c>ScaleFast &lt;orders@scalefast.example&gt;</c>.</summary>
+    [Required]
+    public string From { get; set; } = "ScaleFast <orders@scalefast.example>";
+}
