@@ -98,13 +98,14 @@ public static class ScaleFastTopologyExtensions
 
     /// <summary>
     /// The database's connection string with this instance's share of the pool budget, under the
-    /// usual connection name, so that <c>AddNpgsqlDataSource("scalefast")</c> pools as computed.
+    /// usual connection name, so that <c>AddNpgsqlDataSource("scalefast")</c> pools as computed; its
+    /// sessions carry the instance's name (<c>pg_stat_activity.application_name</c>).
     /// </summary>
     private static IResourceBuilder<ProjectResource> WithPooledDatabase(
         this IResourceBuilder<ProjectResource> service, IResourceBuilder<IResourceWithConnectionString> database, DatabasePoolBudget budget) =>
         service.WithEnvironment(
                 $"ConnectionStrings__{database.Resource.Name}",
-                ReferenceExpression.Create($"{database.Resource.ConnectionStringExpression};{budget.ConnectionStringSettings}"))
+                ReferenceExpression.Create($"{database.Resource.ConnectionStringExpression};{budget.ConnectionStringSettings};Application Name={service.Resource.Name}"))
             .WithReferenceRelationship(database)
             .WaitFor(database);
 

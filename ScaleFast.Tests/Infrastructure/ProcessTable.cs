@@ -10,6 +10,28 @@ internal static class ProcessTable
         All().Where(p => p.WorkingDirectory.StartsWith(directory, StringComparison.Ordinal) || p.CommandLine.Contains(directory, StringComparison.Ordinal))
             .ToList();
 
+    /// <summary>The process of the ScaleFast service <paramref name="instance"/> (<c>ScaleFast__Instance</c> in its environment).</summary>
+    public static int? FindService(string instance)
+    {
+        var marker = $"\0ScaleFast__Instance={instance}\0";
+        foreach (var entry in All())
+        {
+            try
+            {
+                if (("\0" + File.ReadAllText($"/proc/{entry.Pid}/environ")).Contains(marker, StringComparison.Ordinal))
+                {
+                    return entry.Pid;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone meanwhile, or not ours to read.
+            }
+        }
+
+        return null;
+    }
+
     public static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat") && !IsZombie(pid);
 
     private static IEnumerable<Entry> All()

@@ -21,7 +21,7 @@ internal sealed partial class OutboxListener(
         {
             Pooling = false,
             KeepAlive = 10,
-            ApplicationName = "scalefast-outbox-listener",
+            ApplicationName = $"{configuration["ScaleFast:Instance"] ?? Environment.MachineName} outbox listener",
         }.ConnectionString;
         var backoff = new Backoff(TimeSpan.FromMilliseconds(500), options.Value.MaxBackoff);
 

@@ -16,7 +16,7 @@ namespace ScaleFast.Worker.Outbox;
 /// <item>mark them sent and commit.</item>
 /// </list>
 /// Anything failing rolls the batch back: its rows stay pending and the relay tries again after a
-/// growing back-off. A row published but not marked (a crash before the commit) is published
+/// growing back-off, cut short when the bus reconnects. A row published but not marked (a crash before the commit) is published
 /// again; consumers' inboxes key on the message id, so that has no second effect.
 /// </summary>
 internal sealed partial class OutboxRelay(
@@ -28,6 +28,7 @@ internal sealed partial class OutboxRelay(
     ILogger<OutboxRelay> logger) : BackgroundService
 {
     private static readonly JsonSerializerOptions PayloadOptions = new(JsonSerializerDefaults.Web);
+    private static readonly TimeSpan HealthCheckInterval = TimeSpan.FromMilliseconds(250);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,7 +61,24 @@ internal sealed partial class OutboxRelay(
                 var delay = backoff.Next();
                 metrics.RelayFailed();
                 LogRelayFailed(logger, e.GetBaseException().Message, delay);
-                await Task.Delay(delay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await BackOffAsync(delay, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits <paramref name="delay"/>, or less when the bus reconnects meanwhile: MassTransit
+    /// reconnects on its own, and the rows that piled up should leave as soon as it has.
+    /// </summary>
+    private async Task BackOffAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var wasHealthy = bus.CheckHealth().Status == BusHealthStatus.Healthy;
+        for (var waited = TimeSpan.Zero; waited < delay && !cancellationToken.IsCancellationRequested; waited += HealthCheckInterval)
+        {
+            await Task.Delay(HealthCheckInterval, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!wasHealthy && bus.CheckHealth().Status == BusHealthStatus.Healthy)
+            {
+                return;
             }
         }
     }
