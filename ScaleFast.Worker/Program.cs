@@ -1,3 +1,4 @@
+using ScaleFast.Worker.Benchmark;
 using ScaleFast.Worker.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,5 +9,6 @@ builder.AddWorkerServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapBenchmarkApi();
 
 app.Run();

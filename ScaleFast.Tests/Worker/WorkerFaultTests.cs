@@ -31,7 +31,6 @@ public sealed class WorkerFaultTests(WorkerFaultFixture fixture, ITestOutputHelp
         await App.ResourceCommands.ExecuteCommandAsync(ResourceNames.RabbitMQ, KnownResourceCommands.StartCommand);
         var sent = await Eventually.ReadAsync(() => mail.ConfirmationsAsync(orders), c => c.Values.All(n => n > 0), TimeSpan.FromSeconds(120));
         output.WriteLine($"All {OrderCount} confirmations {clock.Elapsed.TotalSeconds:0.0} s after the broker's start command.");
-        Console.WriteLine($"WorkerFaultTests: all {OrderCount} confirmations {clock.Elapsed.TotalSeconds:0.0} s after the broker's start command.");
 
         Assert.Equal(OrderCount, sent.Values.Count(n => n > 0));
         await Task.Delay(TimeSpan.FromSeconds(2));

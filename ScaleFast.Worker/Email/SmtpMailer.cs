@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
@@ -18,7 +19,20 @@ internal sealed class SmtpMailer(SmtpServer server) : IAsyncDisposable
 
     public async Task SendAsync(MimeMessage message, CancellationToken cancellationToken)
     {
-        var client = _idle.TryTake(out var kept) && kept.IsConnected ? kept : await ConnectAsync(cancellationToken);
+        SmtpClient? client = null;
+        while (client is null && _idle.TryTake(out var kept))
+        {
+            if (kept.IsConnected)
+            {
+                client = kept;
+            }
+            else
+            {
+                kept.Dispose();
+            }
+        }
+
+        client ??= await ConnectAsync(cancellationToken);
         try
         {
             await client.SendAsync(message, cancellationToken);
@@ -35,9 +49,13 @@ internal sealed class SmtpMailer(SmtpServer server) : IAsyncDisposable
     private async Task<SmtpClient> ConnectAsync(CancellationToken cancellationToken)
     {
         var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await client.ConnectAsync(server.Host, server.Port, SecureSocketOptions.None, cancellationToken);
+            // TCP_NODELAY: an SMTP exchange is many small writes, each waiting for its answer;
+            // Nagle's algorithm would hold some of them back for a delayed acknowledgement.
+            await socket.ConnectAsync(server.Host, server.Port, cancellationToken);
+            await client.ConnectAsync(socket, server.Host, server.Port, SecureSocketOptions.None, cancellationToken);
             if (server.UserName is { Length: > 0 } user)
             {
                 await client.AuthenticateAsync(user, server.Password ?? string.Empty, cancellationToken);
@@ -48,6 +66,7 @@ internal sealed class SmtpMailer(SmtpServer server) : IAsyncDisposable
         catch
         {
             client.Dispose();
+            socket.Dispose();
             throw;
         }
     }
