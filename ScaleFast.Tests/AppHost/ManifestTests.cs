@@ -22,7 +22,7 @@ public sealed class ManifestTests : IDisposable
             .ToDictionary(r => r.Name, r => r.Value);
         string TypeOf(string name) => resources[name].GetProperty("type").GetString()!;
 
-        Assert.All(["postgres", "redis", "rabbitmq", "prometheus", "grafana"], name => Assert.Equal("container.v0", TypeOf(name)));
+        Assert.All(["postgres", "redis", "rabbitmq", "mail", "prometheus", "grafana"], name => Assert.Equal("container.v0", TypeOf(name)));
         Assert.Equal("value.v0", TypeOf("scalefast"));
         Assert.All(["api-0", "api-1", "api-2", "worker-0", "worker-1", "gateway"], name => Assert.Equal("project.v0", TypeOf(name)));
         Assert.DoesNotContain(resources, r => r.Value.GetProperty("type").GetString()!.StartsWith("executable", StringComparison.Ordinal));
@@ -34,6 +34,15 @@ public sealed class ManifestTests : IDisposable
 
         var rabbitmqImage = resources["rabbitmq"].GetProperty("image").GetString();
         Assert.Contains("management", rabbitmqImage, StringComparison.Ordinal);
+
+        // The broker's Prometheus plugin port is published for the scrape; the mail sink needs its password.
+        Assert.Equal(15692, resources["rabbitmq"].GetProperty("bindings").GetProperty("metrics").GetProperty("targetPort").GetInt32());
+        var mail = resources["mail"];
+        Assert.Equal("rnwood/smtp4dev:3.15.0", mail.GetProperty("image").GetString());
+        Assert.Equal("{mail-password.value}", mail.GetProperty("env").GetProperty("ServerOptions__Users__0__Password").GetString());
+        Assert.Equal("true", mail.GetProperty("env").GetProperty("ServerOptions__AuthenticationRequired").GetString());
+        Assert.Contains("Password={mail-password.value}", mail.GetProperty("connectionString").GetString(), StringComparison.Ordinal);
+        Assert.Equal("{mail.connectionString}", resources["worker-0"].GetProperty("env").GetProperty("ConnectionStrings__mail").GetString());
 
         var grafana = resources["grafana"];
         Assert.StartsWith("grafana/grafana:", grafana.GetProperty("image").GetString(), StringComparison.Ordinal);

@@ -13,10 +13,10 @@ public sealed class PrometheusTests(ScaleFastAppFixture fixture)
     private static readonly TimeSpan ScrapeWait = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Prometheus_scrapes_every_instance_under_its_resource_name()
+    public async Task Prometheus_scrapes_every_instance_and_the_broker_under_their_resource_names()
     {
         using var prometheus = fixture.App.CreateHttpClient(ResourceNames.Prometheus, "http");
-        string[] expected = ["api-0", "api-1", "api-2", "worker-0", "worker-1", "gateway"];
+        string[] expected = ["api-0", "api-1", "api-2", "worker-0", "worker-1", "gateway", ResourceNames.RabbitMQ];
 
         var up = await Eventually.ReadAsync(async () =>
         {
