@@ -43,6 +43,7 @@ internal static class ApiServiceExtensions
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.RespectNullableAnnotations = true);
         builder.WebHost.ConfigureKestrel(RequestBodyLimit.Apply);

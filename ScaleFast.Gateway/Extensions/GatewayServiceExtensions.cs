@@ -45,6 +45,35 @@ internal static class GatewayServiceExtensions
     }
 
     /// <summary>
+    /// A request cut off by the route's timeout is a 504, which the status-code pages then turn
+    /// into ProblemDetails. YARP sees only its request token cancelled and reports it as the
+    /// client's own cancellation, a 400.
+    /// </summary>
+    private static IApplicationBuilder UseTimeoutStatus(this IApplicationBuilder pipeline) =>
+        pipeline.Use(async (context, next) =>
+        {
+            await next(context);
+            if (!context.Response.HasStarted
+                && context.Features.Get<Microsoft.AspNetCore.Http.Timeouts.IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested == true)
+            {
+                context.Response.StatusCode = StatusCodes.Status504GatewayTimeout;
+            }
+        });
+
+    /// <summary>The middleware in front of the proxy, in order.</summary>
+    public static IApplicationBuilder UseGatewayPipeline(this IApplicationBuilder app)
+    {
+        // First: the client's address is known before anything logs, limits or balances by it.
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        // The gateway's own errors (404, 413, 502, 503, 504) get ProblemDetails bodies.
+        app.UseStatusCodePages();
+        app.UseRequestTimeouts();
+        app.UseGatewayRateLimiting();
+        return app;
+    }
+
+    /// <summary>
     /// The proxy pipeline: retries wrap balancing, so that a retry balances again over the replicas
     /// left; passive health sees every attempt.
     /// </summary>
@@ -53,6 +82,7 @@ internal static class GatewayServiceExtensions
         var metrics = app.ServiceProvider.GetRequiredService<BalancingMetrics>();
         app.MapReverseProxy(pipeline =>
         {
+            pipeline.UseTimeoutStatus();
             pipeline.UseRetryOnTransportError();
             pipeline.UseSessionAffinity();
             pipeline.UseLoadBalancing();

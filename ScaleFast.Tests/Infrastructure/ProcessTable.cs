@@ -10,11 +10,15 @@ internal static class ProcessTable
         All().Where(p => p.WorkingDirectory.StartsWith(directory, StringComparison.Ordinal) || p.CommandLine.Contains(directory, StringComparison.Ordinal))
             .ToList();
 
-    /// <summary>The process of the ScaleFast service <paramref name="instance"/> (<c>ScaleFast__Instance</c> in its environment).</summary>
+    /// <summary>
+    /// The process of the ScaleFast service <paramref name="instance"/> (<c>ScaleFast__Instance</c> in
+    /// its environment): the service itself, not the <c>dotnet run</c> that may have started it with
+    /// the same environment.
+    /// </summary>
     public static int? FindService(string instance)
     {
         var marker = $"\0ScaleFast__Instance={instance}\0";
-        foreach (var entry in All())
+        foreach (var entry in All().Where(e => e.Name.StartsWith("ScaleFast.", StringComparison.Ordinal)))
         {
             try
             {

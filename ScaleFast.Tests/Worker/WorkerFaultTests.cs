@@ -6,10 +6,8 @@ using Xunit.Abstractions;
 
 namespace ScaleFast.Tests.Worker;
 
-/// <summary>An app of its own: these tests stop the broker and kill a worker.</summary>
-public sealed class WorkerFaultFixture : ScaleFastAppFixture;
-
-public sealed class WorkerFaultTests(WorkerFaultFixture fixture, ITestOutputHelper output) : IClassFixture<WorkerFaultFixture>
+[Collection(FaultAppCollection.Name)]
+public sealed class WorkerFaultTests(FaultAppFixture fixture, ITestOutputHelper output)
 {
     private const int OrderCount = 100;
 

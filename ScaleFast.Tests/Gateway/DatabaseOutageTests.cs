@@ -1,0 +1,92 @@
+using System.Net.Http.Json;
+using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.Tests.Api;
+using ScaleFast.Tests.Infrastructure;
+
+namespace ScaleFast.Tests.Gateway;
+
+/// <summary>
+/// Replicas whose readiness check fails because the database is gone leave the gateway's pool:
+/// with none left the gateway answers 503 itself; when the database returns, so do they.
+/// </summary>
+[Collection(FaultAppCollection.Name)]
+public sealed class DatabaseOutageTests(FaultAppFixture fixture)
+{
+    private static readonly string[] Apis = ["api-0", "api-1", "api-2"];
+
+    private DistributedApplication App => fixture.App;
+
+    [Fact]
+    public async Task Replicas_whose_database_check_fails_leave_the_pool_and_come_back_with_the_database()
+    {
+        using var gateway = App.CreateHttpClient(ResourceNames.Gateway, "http");
+        gateway.Timeout = TimeSpan.FromSeconds(10);
+        Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync("/api/instance")).StatusCode);
+        foreach (var api in Apis)
+        {
+            // Cached in every replica's memory and in Redis: a replica still in the pool would answer it.
+            using var direct = App.CreateHttpClient(api, "http");
+            Assert.Equal(HttpStatusCode.OK, (await direct.GetAsync("/api/products/42")).StatusCode);
+        }
+
+        await App.ResourceCommands.ExecuteCommandAsync(ResourceNames.Postgres, KnownResourceCommands.StopCommand);
+
+        // Each replica's readiness fails within its check timeout (a 503, not a hang) …
+        foreach (var api in Apis)
+        {
+            var ready = await Eventually.ReadAsync(() => ReadinessAsync(api), status => status == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready);
+        }
+
+        // … and after two failed probes (every 2 s) the gateway has none left: its own 503, even for
+        // a read the cache could answer.
+        var refused = await Eventually.ReadAsync(() => gateway.GetAsync("/api/products/42"), r => r.StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(20));
+        var problem = await Catalog.AssertProblemAsync(refused, HttpStatusCode.ServiceUnavailable);
+        Assert.NotEqual("The database is unavailable.", problem.Title);
+
+        var start = await App.ResourceCommands.ExecuteCommandAsync(ResourceNames.Postgres, KnownResourceCommands.StartCommand);
+        Assert.True(start.Success, start.Message);
+
+        var answered = await Eventually.ReadAsync(async () =>
+        {
+            var seen = new HashSet<string>();
+            for (var i = 0; i < 9; i++)
+            {
+                var response = await gateway.GetAsync("/api/instance");
+                if (response.IsSuccessStatusCode)
+                {
+                    seen.Add((await response.Content.ReadFromJsonAsync<InstanceDto>())!.Instance);
+                }
+            }
+
+            return seen;
+        }, seen => seen.Count == Apis.Length, TimeSpan.FromSeconds(60));
+        Assert.Equal(Apis, answered.Order());
+
+        // Connections the pools held across the restart fail once each (a 503, never a 500);
+        // then every replica takes orders again.
+        foreach (var api in Apis)
+        {
+            using var direct = App.CreateHttpClient(api, "http");
+            var order = await Eventually.ReadAsync(
+                () => direct.PostAsJsonAsync("/api/orders", Catalog.Order((42, 1))),
+                r => r.StatusCode is not HttpStatusCode.ServiceUnavailable,
+                TimeSpan.FromSeconds(30));
+            Assert.Equal(HttpStatusCode.Created, order.StatusCode);
+        }
+    }
+
+    private async Task<HttpStatusCode> ReadinessAsync(string api)
+    {
+        using var management = App.CreateHttpClient(api, "management");
+        management.Timeout = TimeSpan.FromSeconds(5);
+        try
+        {
+            return (await management.GetAsync("/health/ready")).StatusCode;
+        }
+        catch (TaskCanceledException)
+        {
+            return HttpStatusCode.RequestTimeout;
+        }
+    }
+}
