@@ -6,8 +6,8 @@ using ScaleFast.Tests.Infrastructure;
 namespace ScaleFast.Tests.Gateway;
 
 /// <summary>
-/// Replicas whose readiness check fails because the database is gone leave the gateway's pool:
-/// with none left the gateway answers 503 itself; when the database returns, so do they.
+/// Replicas whose readiness check fails because they cannot reach the database leave the
+/// gateway's pool and come back with it; with none left the gateway answers 503 itself.
 /// </summary>
 [Collection(FaultAppCollection.Name)]
 public sealed class DatabaseOutageTests(FaultAppFixture fixture)
@@ -74,6 +74,61 @@ public sealed class DatabaseOutageTests(FaultAppFixture fixture)
                 TimeSpan.FromSeconds(30));
             Assert.Equal(HttpStatusCode.Created, order.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task A_replica_that_loses_its_database_leaves_the_pool_while_the_others_serve_and_rejoins()
+    {
+        using var gateway = App.CreateHttpClient(ResourceNames.Gateway, "http");
+        gateway.Timeout = TimeSpan.FromSeconds(10);
+        Assert.Equal(Apis, (await InstancesAsync(gateway)).Order());
+
+        // No new connection to the database is accepted, and api-1's are closed: api-1 cannot
+        // reach the database, while the others keep the connections their pools hold.
+        // From the maintenance database: a database cannot close itself to new connections.
+        var maintenance = new Npgsql.NpgsqlConnectionStringBuilder(await App.GetConnectionStringAsync(ResourceNames.Database)) { Database = "postgres", Pooling = false };
+        await using var admin = new Npgsql.NpgsqlConnection(maintenance.ConnectionString);
+        await admin.OpenAsync();
+        await using (var cut = new Npgsql.NpgsqlCommand(
+            """
+            ALTER DATABASE scalefast ALLOW_CONNECTIONS false;
+            SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'api-1';
+            """, admin))
+        {
+            await cut.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            var ready = await Eventually.ReadAsync(() => ReadinessAsync("api-1"), s => s == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready);
+            // Two failed probes, 2 s apart.
+            await Task.Delay(TimeSpan.FromSeconds(6));
+            var serving = await InstancesAsync(gateway);
+            Assert.Equal(["api-0", "api-2"], serving.Order());
+        }
+        finally
+        {
+            await using var restore = new Npgsql.NpgsqlCommand("ALTER DATABASE scalefast ALLOW_CONNECTIONS true", admin);
+            await restore.ExecuteNonQueryAsync();
+        }
+
+        var back = await Eventually.ReadAsync(() => InstancesAsync(gateway), seen => seen.Count == Apis.Length, TimeSpan.FromSeconds(30));
+        Assert.Equal(Apis, back.Order());
+    }
+
+    /// <summary>Which replicas answered 12 requests through the gateway; every request must succeed.</summary>
+    private static async Task<HashSet<string>> InstancesAsync(HttpClient gateway)
+    {
+        var seen = new HashSet<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            var response = await gateway.GetAsync("/api/instance");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            seen.Add((await response.Content.ReadFromJsonAsync<InstanceDto>())!.Instance);
+        }
+
+        return seen;
     }
 
     private async Task<HttpStatusCode> ReadinessAsync(string api)
