@@ -9,4 +9,8 @@ namespace ScaleFast.Contracts;
 /// <param name="From">First day included.</param>
 /// <param name="To">Last day included.</param>
 /// <param name="RequestedAt">When it was requested.</param>
-public sealed record ReportRequested(Guid ReportId, string Kind, DateOnly From, DateOnly To, DateTimeOffset RequestedAt);
+public sealed record ReportRequested(Guid ReportId, string Kind, DateOnly From, DateOnly To, DateTimeOffset RequestedAt)
+{
+    /// <summary>The longest range a report may cover, both ends included: the API refuses more, the worker fails it.</summary>
+    public const int MaxDays = 366;
+}

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScaleFast.Api.Http;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.Api.Reports;
 
@@ -10,7 +11,6 @@ namespace ScaleFast.Api.Reports;
 public static class ReportsApi
 {
     public const string SalesKind = "sales";
-    public const int MaxDays = 366;
 
     public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
@@ -40,9 +40,9 @@ public static class ReportsApi
             errors.Add("to", "Required (yyyy-MM-dd).");
         }
 
-        if (request is { From: { } from, To: { } to } && (to < from || to.DayNumber - from.DayNumber >= MaxDays))
+        if (request is { From: { } from, To: { } to } && (to < from || to.DayNumber - from.DayNumber >= ReportRequested.MaxDays))
         {
-            errors.Add("to", $"Must be on or after 'from', and the range at most {MaxDays} days.");
+            errors.Add("to", $"Must be on or after 'from', and the range at most {ReportRequested.MaxDays} days.");
         }
 
         if (!errors.IsEmpty)

@@ -10,7 +10,7 @@ namespace ScaleFast.Worker.Reports;
 /// <c>requested → running → done</c>, or <c>failed</c> with a reason the API shows.
 /// <list type="bullet">
 /// <item>A request that cannot be produced (unknown kind, a range that ends before it starts or spans
-/// more than <see cref="MaxDays"/> days) fails at once; retrying would not help.</item>
+/// more than <see cref="ReportRequested.MaxDays"/> days) fails at once; retrying would not help.</item>
 /// <item>The content, the <c>done</c> state and the inbox claim commit together.</item>
 /// <item>A transient fault (the database away) is retried; when the retries are spent,
 /// <see cref="ReportFaultConsumer"/> marks the report failed, so it never stays <c>running</c>.</item>
@@ -19,9 +19,6 @@ namespace ScaleFast.Worker.Reports;
 internal sealed partial class ReportConsumer(NpgsqlDataSource dataSource, Inbox.Inbox inbox, ILogger<ReportConsumer> logger)
     : IConsumer<ReportRequested>
 {
-    /// <summary>The longest range a report may cover, as the API allows.</summary>
-    public const int MaxDays = 366;
-
     private const string InboxName = "report";
 
     public async Task Consume(ConsumeContext<ReportRequested> context)
@@ -65,7 +62,7 @@ internal sealed partial class ReportConsumer(NpgsqlDataSource dataSource, Inbox.
     {
         { Kind: not SalesReport.Kind } => $"unknown report kind '{request.Kind}'; the only kind is '{SalesReport.Kind}'",
         _ when request.To < request.From => $"the range ends ({request.To:yyyy-MM-dd}) before it starts ({request.From:yyyy-MM-dd})",
-        _ when request.To.DayNumber - request.From.DayNumber + 1 > MaxDays => $"the range spans more than {MaxDays} days",
+        _ when request.To.DayNumber - request.From.DayNumber + 1 > ReportRequested.MaxDays => $"the range spans more than {ReportRequested.MaxDays} days",
         _ => null,
     };
 
