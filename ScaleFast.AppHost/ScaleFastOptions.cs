@@ -92,6 +92,15 @@ public sealed class ScaleFastOptions
     /// <summary>Whether services export metrics (<c>/metrics</c>, OTLP metrics). Default true; false only to measure their cost.</summary>
     public bool Metrics { get; set; } = true;
 
+    /// <summary>
+    /// The share of requests whose traces are kept (head sampling at the trace's root, then followed
+    /// by every service: <c>parentbased_traceidratio</c>), from 0 to 1. Default 1: every trace, for the
+    /// dashboard. Under load a small share is the usual choice: each kept request costs its
+    /// services spans and the collector their intake (bench/gateway.sh).
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double TraceSampling { get; set; } = 1.0;
+
     /// <summary>Maps the API's and the workers' <c>/bench/*</c> endpoints that the benchmarks use. Default false.</summary>
     public bool BenchmarkEndpoints { get; set; }
 

@@ -4,6 +4,8 @@
 # addresses (X-Forwarded-For, believed from loopback), with the rate limiter on (every request
 # one Redis decision, default limits: none is refused) and off. The app runs as Production (see
 # APP_ENVIRONMENT in lib/apphost.sh): Development traces every request to the dashboard.
+# Traces are kept for TRACE_SAMPLING of the requests (default 0.01, as under load in production;
+# 1 keeps all, and the dashboard's intake of every span then weighs on both sides).
 # Gateway and HAProxy alternate (gateway, HAProxy, gateway, HAProxy) in each app start.
 # Goals: gateway / HAProxy >= 0.9 with the limiter on; limiter on / off >= 0.85 (each side
 # normalised by HAProxy of the same start, which cancels the drift between starts).
@@ -14,6 +16,7 @@ source bench/lib/apphost.sh
 export APP_ENVIRONMENT=${APP_ENVIRONMENT:-Production}
 
 seconds=${1:-10}
+sampling=${TRACE_SAMPLING:-0.01}
 for tool in wrk haproxy; do
     command -v "$tool" >/dev/null || { echo "bench/gateway.sh needs $tool: sudo apt-get install -y $tool" >&2; exit 1; }
 done
@@ -65,7 +68,7 @@ CFG
 # One app start: prints "gateway-rps gateway-p99 haproxy-rps haproxy-p99" (means of two rounds).
 run() {
     app_start "$work/data" --ScaleFast:ApiReplicas 2 --ScaleFast:WorkerReplicas 1 --ScaleFast:GatewayPort "$gateway_port" \
-        --ScaleFast:RateLimiting "$1"
+        --ScaleFast:RateLimiting "$1" --ScaleFast:TraceSampling "$sampling"
     start_haproxy
     local gw="http://127.0.0.1:$gateway_port/api/products/42" hap="http://127.0.0.1:$haproxy_port/api/products/42"
     measure "$gw" 5 >/dev/null; measure "$hap" 5 >/dev/null
@@ -78,7 +81,7 @@ run() {
 }
 
 app_build
-echo "Gateway vs HAProxy: 2 API instances, cached GET, wrk -t1 -c32, 10,000 clients, ${seconds} s per figure, $(nproc) cores, $APP_ENVIRONMENT."
+echo "Gateway vs HAProxy: 2 API instances, cached GET, wrk -t1 -c32, 10,000 clients, ${seconds} s per figure, $(nproc) cores, $APP_ENVIRONMENT, traces kept for $sampling."
 read -r -a on <<<"$(run true)"
 read -r -a off <<<"$(run false)"
 for label in on off; do

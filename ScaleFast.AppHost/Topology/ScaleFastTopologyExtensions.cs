@@ -130,6 +130,8 @@ public static class ScaleFastTopologyExtensions
 
         service.WithEnvironment("ScaleFast__Instance", service.Resource.Name)
             .WithEnvironment("ScaleFast__MetricsEnabled", options.Metrics.ToString())
+            .WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
+            .WithEnvironment("OTEL_TRACES_SAMPLER_ARG", options.TraceSampling.ToString(CultureInfo.InvariantCulture))
             .WithEnvironment("ScaleFast__ManagementPort", service.GetEndpoint(ManagementEndpointName).Property(EndpointProperty.TargetPort))
             .WithHttpHealthCheck(ReadinessPath, endpointName: ManagementEndpointName);
 

@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace ScaleFast.Gateway.RateLimiting;
 
@@ -19,7 +20,19 @@ internal static class RateLimitingExtensions
 
         // No readiness check on Redis: with Redis down the gateway still serves (fail open) or
         // refuses with 429 (fail closed); it must not leave its own load balancer's pool.
-        builder.AddRedisClient(RedisConnectionName, settings => settings.DisableHealthChecks = true);
+        // No span per Redis command either: the client's command profiler cost the gateway about
+        // 80 µs of CPU per request (bench/gateway.sh), more than the rest of the limiter. The decision
+        // is a tag on the request's own span instead (RedisRateLimiter). And no threads of its own:
+        // the gateway never blocks on Redis, so the .NET thread pool reads its replies; on few
+        // cores that measured about a tenth less CPU per decision than the client's dedicated pool.
+        builder.AddRedisClient(
+            RedisConnectionName,
+            settings =>
+            {
+                settings.DisableHealthChecks = true;
+                settings.DisableTracing = true;
+            },
+            options => options.SocketManager = SocketManager.ThreadPool);
         builder.Services.AddSingleton<RedisRateLimiter>();
 
         builder.Services.AddRateLimiter(_ => { });

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -68,10 +69,10 @@ internal sealed partial class RedisRateLimiter : PartitionedRateLimiter<HttpCont
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            return Unavailable(policy, e);
+            return Unavailable(resource, policy, e);
         }
 
-        Record(policy, decision.Admitted ? "allowed" : "rejected");
+        Record(resource, policy, decision.Admitted ? "allowed" : "rejected");
         var headers = resource.Response.Headers;
         headers["RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
         headers["RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
@@ -93,10 +94,10 @@ internal sealed partial class RedisRateLimiter : PartitionedRateLimiter<HttpCont
         return $"ip:{context.Connection.RemoteIpAddress}";
     }
 
-    private Lease Unavailable(string policy, Exception exception)
+    private Lease Unavailable(HttpContext context, string policy, Exception exception)
     {
         var failClosed = _options.FailClosed;
-        Record(policy, failClosed ? "redis_failed_rejected" : "redis_failed_allowed");
+        Record(context, policy, failClosed ? "redis_failed_rejected" : "redis_failed_allowed");
 
         // One warning per 10 s at most: an outage must not flood the log.
         var now = Environment.TickCount64;
@@ -109,8 +110,16 @@ internal sealed partial class RedisRateLimiter : PartitionedRateLimiter<HttpCont
         return new Lease(!failClosed, failClosed ? TimeSpan.FromSeconds(1) : null);
     }
 
-    private void Record(string policy, string result) => _decisions.Add(
-        1, new KeyValuePair<string, object?>("policy", policy), new KeyValuePair<string, object?>("result", result));
+    /// <summary>Counts the decision, and tags the request's span with it (Redis commands have no spans of their own).</summary>
+    private void Record(HttpContext context, string policy, string result)
+    {
+        _decisions.Add(1, new KeyValuePair<string, object?>("policy", policy), new KeyValuePair<string, object?>("result", result));
+        if (context.Features.Get<IHttpActivityFeature>()?.Activity is { IsAllDataRequested: true } activity)
+        {
+            activity.SetTag("scalefast.rate_limit.policy", policy);
+            activity.SetTag("scalefast.rate_limit.result", result);
+        }
+    }
 
     internal static string Seconds(TimeSpan span) => ((int)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 

@@ -14,7 +14,8 @@ public sealed class ManifestTests : IDisposable
         var path = Path.Combine(_output.FullName, "aspire-manifest.json");
 
         // Local mode is asked for; publishing must override it.
-        var result = await AppHostProcess.RunAsync(["--publisher", "manifest", "--output-path", path, "--ScaleFast:Infrastructure", "local"]);
+        var result = await AppHostProcess.RunAsync(
+            ["--publisher", "manifest", "--output-path", path, "--ScaleFast:Infrastructure", "local", "--ScaleFast:TraceSampling", "0.05"]);
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(path));
@@ -31,6 +32,14 @@ public sealed class ManifestTests : IDisposable
         var gatewayHttp = resources["gateway"].GetProperty("bindings").GetProperty("http");
         Assert.True(gatewayHttp.GetProperty("external").GetBoolean());
         Assert.Equal(8080, gatewayHttp.GetProperty("port").GetInt32());
+
+        // Every service samples its traces as configured, following the caller's decision.
+        Assert.All(["api-0", "api-1", "api-2", "worker-0", "worker-1", "gateway"], name =>
+        {
+            var env = resources[name].GetProperty("env");
+            Assert.Equal("parentbased_traceidratio", env.GetProperty("OTEL_TRACES_SAMPLER").GetString());
+            Assert.Equal("0.05", env.GetProperty("OTEL_TRACES_SAMPLER_ARG").GetString());
+        });
 
         var rabbitmqImage = resources["rabbitmq"].GetProperty("image").GetString();
         Assert.Contains("management", rabbitmqImage, StringComparison.Ordinal);

@@ -30,6 +30,7 @@ public sealed class ScaleFastOptionsTests
     [InlineData("ScaleFast:WorkerReplicas", "33")]
     [InlineData("ScaleFast:GatewayPort", "70000")]
     [InlineData("ScaleFast:Infrastructure", "kubernetes")]
+    [InlineData("ScaleFast:TraceSampling", "1.5")]
     public void An_invalid_value_is_rejected_with_its_key(string key, string value)
     {
         var error = Assert.Throws<ScaleFastSetupException>(() => Read(new() { [key] = value }));
