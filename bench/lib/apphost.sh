@@ -4,7 +4,9 @@
 #   app_start DATA_DIR [AppHost arguments...]   sets APP_PID, APP_LOG, APP_SECONDS
 #     APP_ENVIRONMENT=Production runs it without the launch profile, as Production: then the
 #     services do not get the Development telemetry settings (1 s OTLP export, exemplars).
+#   app_pid INSTANCE                             prints the process id of the instance (api-0, gateway, ...)
 #   app_url INSTANCE                             prints http://127.0.0.1:PORT of the instance's http endpoint
+#   cpu_ticks PID                                prints the CPU time the process has used (clock ticks)
 #   app_stop
 #   bench_workdir NAME                           prints a new work directory the servers can enter
 #   wrk_rps URL SECONDS [LUA]                    requests/s of one wrk -t1 -c32 run; non-2xx fails
@@ -47,18 +49,29 @@ app_start() {
     return 1
 }
 
-app_url() {
-    local instance=$1 pid environ urls management
+app_pid() {
+    local instance=$1 pid
     for pid in $(pgrep -f "bin/Release/net10.0/ScaleFast\."); do
-        environ=$(tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null) || continue
-        grep -qx "ScaleFast__Instance=$instance" <<<"$environ" || continue
-        urls=$(grep '^ASPNETCORE_URLS=' <<<"$environ" | cut -d= -f2-)
-        management=$(grep '^ScaleFast__ManagementPort=' <<<"$environ" | cut -d= -f2-)
-        tr ';' '\n' <<<"$urls" | grep -v ":$management\$" | head -1 | sed 's/localhost/127.0.0.1/'
+        tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qx "ScaleFast__Instance=$instance" || continue
+        echo "$pid"
         return 0
     done
     echo "No running instance $instance" >&2
     return 1
+}
+
+app_url() {
+    local pid environ urls management
+    pid=$(app_pid "$1")
+    environ=$(tr '\0' '\n' < "/proc/$pid/environ")
+    urls=$(grep '^ASPNETCORE_URLS=' <<<"$environ" | cut -d= -f2-)
+    management=$(grep '^ScaleFast__ManagementPort=' <<<"$environ" | cut -d= -f2-)
+    tr ';' '\n' <<<"$urls" | grep -v ":$management\$" | head -1 | sed 's/localhost/127.0.0.1/'
+}
+
+# cpu_ticks PID: the CPU time the process has used so far (user + system), in clock ticks.
+cpu_ticks() {
+    sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
 }
 
 app_stop() {
