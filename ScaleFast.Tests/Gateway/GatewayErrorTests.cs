@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using ScaleFast.AppHost.Local;
 using ScaleFast.Gateway.Extensions;
 using ScaleFast.Tests.Api;
 
@@ -22,7 +23,7 @@ public sealed class GatewayErrorTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _silent.Start();
-        var refusedPort = FreePort();
+        var refusedPort = FreePorts.Next();
 
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -79,12 +80,5 @@ public sealed class GatewayErrorTests : IAsyncLifetime
 
         _silent.Stop();
         _silent.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

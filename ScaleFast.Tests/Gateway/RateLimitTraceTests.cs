@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using ScaleFast.AppHost.Local;
 using ScaleFast.Gateway.Extensions;
 using ScaleFast.Tests.Infrastructure;
 
@@ -32,10 +32,7 @@ public sealed class RateLimitTraceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var port = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        port.Start();
-        var refused = ((System.Net.IPEndPoint)port.LocalEndpoint).Port;
-        port.Stop();
+        var refused = FreePorts.Next();
 
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
