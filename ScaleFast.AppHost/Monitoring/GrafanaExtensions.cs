@@ -13,7 +13,8 @@ internal static class GrafanaExtensions
     private const string AdminPasswordParameter = "grafana-password";
     private const string DashboardsDirectory = "/etc/grafana/dashboards";
 
-    public static void AddScaleFastGrafana(this IDistributedApplicationBuilder builder, IResourceBuilder<ContainerResource> prometheus)
+    public static void AddScaleFastGrafana(
+        this IDistributedApplicationBuilder builder, IResourceBuilder<ContainerResource> prometheus, IResourceBuilder<ParameterResource> prometheusPassword)
     {
         var grafanaDirectory = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "monitoring", "grafana"));
         var password = builder.AddParameter(
@@ -26,6 +27,9 @@ internal static class GrafanaExtensions
             .WithEnvironment("GF_SECURITY_ADMIN_USER", "admin")
             .WithEnvironment("GF_SECURITY_ADMIN_PASSWORD", password)
             .WithEnvironment("GF_AUTH_ANONYMOUS_ENABLED", "false")
+            // Read by the provisioned data source: Prometheus asks for its user and password.
+            .WithEnvironment("PROMETHEUS_USER", PrometheusConfig.UserName)
+            .WithEnvironment("PROMETHEUS_PASSWORD", prometheusPassword)
             .WithEnvironment("GF_USERS_ALLOW_SIGN_UP", "false")
             .WithEnvironment("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH", $"{DashboardsDirectory}/scalefast-overview.json")
             .WithHttpEndpoint(targetPort: 3000, name: "http")

@@ -1,7 +1,11 @@
 using System.Globalization;
 using System.Runtime.Versioning;
 using ScaleFast.AppHost.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ScaleFast.AppHost.Local;
+using ScaleFast.AppHost.Local.RabbitMQ;
+using ScaleFast.AppHost.Local.Tls;
 using ScaleFast.AppHost.Topology;
 
 namespace ScaleFast.AppHost.Monitoring;
@@ -17,6 +21,11 @@ internal static class MonitoringExtensions
     private const string ContainerTag = "v2.55.1";
     private const string ContainerConfigDirectory = "/etc/scalefast";
 
+    /// <summary>The parameter with the password of Prometheus' UI and API (user <see cref="PrometheusConfig.UserName"/>).</summary>
+    public const string PasswordParameter = "prometheus-password";
+
+    private static readonly HttpClient HealthProbe = new() { Timeout = TimeSpan.FromSeconds(5) };
+
     public static void AddScaleFastPrometheus(
         this IDistributedApplicationBuilder builder,
         ScaleFastOptions options,
@@ -24,29 +33,36 @@ internal static class MonitoringExtensions
         IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets)
     {
         var rulesDirectory = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "monitoring", "prometheus", "rules"));
+        var password = builder.AddParameter(
+            PasswordParameter, new GenerateParameterDefault { MinLength = 22, Special = false }, secret: true, persist: true);
 
         if (infrastructure.Mode == InfrastructureMode.Local && !OperatingSystem.IsWindows())
         {
-            builder.AddLocalPrometheus(options, infrastructure.Local!, rulesDirectory, targets, infrastructure.BrokerMetrics);
+            builder.AddLocalPrometheus(options, infrastructure, rulesDirectory, targets, password);
         }
         else
         {
-            builder.AddContainerPrometheus(options, rulesDirectory, targets, infrastructure.BrokerMetrics);
+            builder.AddContainerPrometheus(options, rulesDirectory, targets, infrastructure.BrokerMetrics, password);
         }
     }
 
     [UnsupportedOSPlatform("windows")]
     private static void AddLocalPrometheus(
-        this IDistributedApplicationBuilder builder, ScaleFastOptions options, LocalServers servers, string rulesDirectory,
-        IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets, EndpointReference broker)
+        this IDistributedApplicationBuilder builder, ScaleFastOptions options, ScaleFastInfrastructure infrastructure, string rulesDirectory,
+        IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets, IResourceBuilder<ParameterResource> password)
     {
+        var servers = infrastructure.Local!;
         var prometheus = new LocalPrometheusResource(ResourceNames.Prometheus, servers.Binaries[LocalBinary.Prometheus], servers.DataDirectoryOf(ResourceNames.Prometheus));
         var port = FreePorts.Next();
+        var directory = Path.GetDirectoryName(prometheus.ConfigurationFile)!;
+        // The broker's metrics listener takes only clients its own authority signed.
+        var brokerClient = ((LocalRabbitMQResource)infrastructure.RabbitMQ.Resource).MetricsAuthority.IssueClient(ResourceNames.Prometheus);
 
         builder.AddResource(prometheus)
             .WithHttpEndpoint(port: port, targetPort: port, name: LocalPrometheusResource.HttpEndpointName, isProxied: false)
             .WithArgs(
                 $"--config.file={prometheus.ConfigurationFile}",
+                $"--web.config.file={Path.Combine(directory, PrometheusConfig.WebConfigFileName)}",
                 $"--storage.tsdb.path={prometheus.StorageDirectory}",
                 $"--web.listen-address=127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
                 "--web.enable-lifecycle")
@@ -55,15 +71,17 @@ internal static class MonitoringExtensions
             .OnBeforeResourceStarted(async (resource, _, ct) =>
             {
                 Directory.CreateDirectory(resource.StorageDirectory);
-                var directory = Path.GetDirectoryName(resource.ConfigurationFile)!;
-                await WriteConfigurationAsync(options, targets, broker, directory, directory, Path.Combine(rulesDirectory, "*.yml"), t => t, ct);
+                var brokerTls = await brokerClient.WriteAsync(Path.Combine(directory, "tls"), ResourceNames.RabbitMQ, ct);
+                await WriteConfigurationAsync(options, targets, infrastructure.BrokerMetrics, brokerTls, password.Resource, directory, directory,
+                    Path.Combine(rulesDirectory, "*.yml"), t => t, ct);
             })
-            .WithHttpHealthCheck("/-/ready");
+            .WithAuthenticatedReadinessCheck(builder, password.Resource);
     }
 
     private static void AddContainerPrometheus(
         this IDistributedApplicationBuilder builder, ScaleFastOptions options, string rulesDirectory,
-        IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets, EndpointReference broker)
+        IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets, EndpointReference broker,
+        IResourceBuilder<ParameterResource> password)
     {
         // The configuration is generated at each start into the AppHost's obj folder and mounted;
         // from the container, the services are reached through the host's address.
@@ -74,20 +92,53 @@ internal static class MonitoringExtensions
             .WithBindMount(configDirectory, ContainerConfigDirectory, isReadOnly: true)
             .WithBindMount(rulesDirectory, $"{ContainerConfigDirectory}/rules", isReadOnly: true)
             .WithVolume("scalefast-prometheus-data", "/prometheus")
-            .WithArgs($"--config.file={ContainerConfigDirectory}/prometheus.yml", "--storage.tsdb.path=/prometheus", "--web.enable-lifecycle")
+            .WithArgs(
+                $"--config.file={ContainerConfigDirectory}/{PrometheusConfig.ConfigurationFileName}",
+                $"--web.config.file={ContainerConfigDirectory}/{PrometheusConfig.WebConfigFileName}",
+                "--storage.tsdb.path=/prometheus",
+                "--web.enable-lifecycle")
             .WithContainerRuntimeArgs("--add-host=host.docker.internal:host-gateway")
             .WithHttpEndpoint(targetPort: 9090, name: "http")
             .WithUrlForEndpoint("http", url => url.DisplayText = "Prometheus")
             .OnBeforeResourceStarted(async (_, _, ct) =>
-                await WriteConfigurationAsync(options, targets, broker, configDirectory, ContainerConfigDirectory, $"{ContainerConfigDirectory}/rules/*.yml",
-                    t => t with { Address = $"host.docker.internal:{t.Address.Split(':')[^1]}" }, ct))
-            .WithHttpHealthCheck("/-/ready");
+                await WriteConfigurationAsync(options, targets, broker, brokerTls: null, password.Resource, configDirectory, ContainerConfigDirectory,
+                    $"{ContainerConfigDirectory}/rules/*.yml", t => t with { Address = $"host.docker.internal:{t.Address.Split(':')[^1]}" }, ct))
+            .WithAuthenticatedReadinessCheck(builder, password.Resource);
 
-        builder.AddScaleFastGrafana(prometheus);
+        builder.AddScaleFastGrafana(prometheus, password);
     }
 
     /// <summary>
-    /// Writes prometheus.yml and thresholds.yml into <paramref name="directory"/>. Paths inside them are
+    /// Prometheus' readiness (<c>/-/ready</c>) asked with its user and password: behind basic
+    /// authentication, an anonymous probe only ever sees 401.
+    /// </summary>
+    private static IResourceBuilder<T> WithAuthenticatedReadinessCheck<T>(
+        this IResourceBuilder<T> prometheus, IDistributedApplicationBuilder builder, ParameterResource password)
+        where T : IResourceWithEndpoints
+    {
+        var key = $"{prometheus.Resource.Name}_ready";
+        var endpoint = prometheus.GetEndpoint(LocalPrometheusResource.HttpEndpointName);
+        builder.Services.AddHealthChecks().AddAsyncCheck(key, async ct =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(endpoint.Url), "/-/ready"));
+            request.Headers.Authorization = PrometheusConfig.Authorization(await password.GetValueAsync(ct) ?? string.Empty);
+            try
+            {
+                using var response = await HealthProbe.SendAsync(request, ct);
+                return response.IsSuccessStatusCode
+                    ? HealthCheckResult.Healthy()
+                    : HealthCheckResult.Unhealthy($"Prometheus answered {(int)response.StatusCode} on /-/ready.");
+            }
+            catch (HttpRequestException e)
+            {
+                return HealthCheckResult.Unhealthy("Prometheus does not answer.", e);
+            }
+        });
+        return prometheus.WithHealthCheck(key);
+    }
+
+    /// <summary>
+    /// Writes prometheus.yml, web.yml and thresholds.yml into <paramref name="directory"/>. Paths inside them are
     /// as Prometheus sees them: the directory as <paramref name="directoryAsSeen"/>, the rule files as
     /// <paramref name="rulesGlobAsSeen"/>, each target's address through <paramref name="addressAsSeen"/>.
     /// </summary>
@@ -95,6 +146,8 @@ internal static class MonitoringExtensions
         ScaleFastOptions options,
         IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets,
         EndpointReference broker,
+        CertificateFiles? brokerTls,
+        ParameterResource password,
         string directory,
         string directoryAsSeen,
         string rulesGlobAsSeen,
@@ -102,9 +155,11 @@ internal static class MonitoringExtensions
         CancellationToken cancellationToken)
     {
         var brokerTarget = new ScrapeTarget(ResourceNames.RabbitMQ, broker.Resource.Name,
-            (await broker.Property(EndpointProperty.HostAndPort).GetValueAsync(cancellationToken))!, BrokerMetrics.MetricsPath, BrokerMetrics.Families);
+            (await broker.Property(EndpointProperty.HostAndPort).GetValueAsync(cancellationToken))!, BrokerMetrics.MetricsPath, BrokerMetrics.Families, brokerTls);
         var scrapeTargets = (await ResolveAsync(targets, cancellationToken)).Append(brokerTarget).Select(addressAsSeen);
 
+        await File.WriteAllTextAsync(Path.Combine(directory, PrometheusConfig.WebConfigFileName),
+            PrometheusConfig.RenderWebConfig(await password.GetValueAsync(cancellationToken) ?? string.Empty), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, PrometheusConfig.ThresholdsFileName), PrometheusConfig.RenderThresholds(options), cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, PrometheusConfig.ConfigurationFileName),
             PrometheusConfig.RenderScrapeConfig(scrapeTargets, rulesGlobAsSeen, $"{directoryAsSeen}/{PrometheusConfig.ThresholdsFileName}"), cancellationToken);

@@ -64,7 +64,8 @@ public static class ScaleFastTopologyExtensions
         // pool as they become ready or fail is the balancer's job.
         var gateway = builder.AddProject<Projects.ScaleFast_Gateway>(ResourceNames.Gateway, launchProfileName: null)
             .AsScaleFastService(builder, options, port: options.GatewayPort)
-            .WithExternalHttpEndpoints();
+            // Its http endpoint only: health and metrics stay internal, as on every service.
+            .WithEndpoint("http", endpoint => endpoint.IsExternal = true);
 
         gateway.WithEnvironment("Gateway__LoadBalancing", options.LoadBalancing.ToString())
             .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)

@@ -33,6 +33,31 @@ public sealed class ManifestTests : IDisposable
         Assert.True(gatewayHttp.GetProperty("external").GetBoolean());
         Assert.Equal(8080, gatewayHttp.GetProperty("port").GetInt32());
 
+        // The gateway's http endpoint is the only way in; no server publishes a port of the host.
+        var bindings = resources
+            .Where(r => r.Value.TryGetProperty("bindings", out _))
+            .SelectMany(r => r.Value.GetProperty("bindings").EnumerateObject().Select(b => (Resource: r.Key, Binding: b.Name, b.Value)))
+            .ToList();
+        Assert.Equal(
+            ["gateway/http"],
+            bindings.Where(b => b.Value.TryGetProperty("external", out var external) && external.GetBoolean()).Select(b => $"{b.Resource}/{b.Binding}"));
+        Assert.All(bindings.Where(b => TypeOf(b.Resource) == "container.v0"), b => Assert.False(b.Value.TryGetProperty("port", out _), $"{b.Resource}/{b.Binding} publishes a host port"));
+
+        // Every password is a secret parameter generated at deployment, never a value in the manifest.
+        var passwords = resources.Where(r => r.Key.EndsWith("-password", StringComparison.Ordinal) || r.Key == "api-admin-key").ToList();
+        Assert.Equal(["api-admin-key", "grafana-password", "mail-password", "postgres-password", "prometheus-password", "rabbitmq-password", "redis-password"], passwords.Select(p => p.Key).Order());
+        Assert.All(passwords, p =>
+        {
+            var input = p.Value.GetProperty("inputs").GetProperty("value");
+            Assert.True(input.GetProperty("secret").GetBoolean(), p.Key);
+            Assert.True(input.GetProperty("default").TryGetProperty("generate", out _), p.Key);
+        });
+        Assert.Equal("{postgres-password.value}", resources["postgres"].GetProperty("env").GetProperty("POSTGRES_PASSWORD").GetString());
+        Assert.Equal("{redis-password.value}", resources["redis"].GetProperty("env").GetProperty("REDIS_PASSWORD").GetString());
+        Assert.Equal("{rabbitmq-password.value}", resources["rabbitmq"].GetProperty("env").GetProperty("RABBITMQ_DEFAULT_PASS").GetString());
+        Assert.Contains(resources["prometheus"].GetProperty("args").EnumerateArray(), a => a.GetString()!.StartsWith("--web.config.file=", StringComparison.Ordinal));
+        Assert.Equal("{prometheus-password.value}", resources["grafana"].GetProperty("env").GetProperty("PROMETHEUS_PASSWORD").GetString());
+
         // Every service samples its traces as configured, following the caller's decision.
         Assert.All(["api-0", "api-1", "api-2", "worker-0", "worker-1", "gateway"], name =>
         {

@@ -13,19 +13,7 @@ internal static class AppHostProcess
 
     public static async Task<Result> RunAsync(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo(DotnetHost, [AppHostAssembly, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(AppHostAssembly)!,
-        };
-        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(arguments, environment))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
 
@@ -41,6 +29,35 @@ internal static class AppHostProcess
         }
 
         return new Result(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Starts the AppHost and hands each line it writes (standard output and error) to <paramref name="onLine"/>.</summary>
+    public static Process Start(IEnumerable<string> arguments, IDictionary<string, string> environment, Action<string> onLine)
+    {
+        var process = new Process { StartInfo = StartInfo(arguments, environment) };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { onLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { onLine(e.Data); } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static ProcessStartInfo StartInfo(IEnumerable<string> arguments, IDictionary<string, string>? environment)
+    {
+        var start = new ProcessStartInfo(DotnetHost, [AppHostAssembly, .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(AppHostAssembly)!,
+        };
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return start;
     }
 
     /// <summary>The AppHost's own build output, built with the same configuration as these tests.</summary>

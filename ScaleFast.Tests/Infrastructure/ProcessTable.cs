@@ -36,6 +36,36 @@ internal static class ProcessTable
         return null;
     }
 
+    /// <summary>
+    /// Every process an AppHost started, itself included: its descendants, and those of the DCP
+    /// orchestrator it launched, which detaches from it (its parent becomes init) but names the
+    /// AppHost's process in its <c>--monitor</c> argument.
+    /// </summary>
+    public static IReadOnlySet<int> StartedBy(int appHostPid)
+    {
+        var entries = All().ToList();
+        var parents = entries.ToDictionary(e => e.Pid, e => ParentOf(e.Pid));
+        var roots = entries
+            .Where(e => e.Pid == appHostPid || e.CommandLine.Contains($" --monitor {appHostPid} ", StringComparison.Ordinal))
+            .Select(e => e.Pid)
+            .ToHashSet();
+
+        bool Descends(int pid)
+        {
+            for (var current = pid; current > 1; current = parents.GetValueOrDefault(current))
+            {
+                if (roots.Contains(current))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        return entries.Select(e => e.Pid).Where(Descends).ToHashSet();
+    }
+
     public static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat") && !IsZombie(pid);
 
     private static IEnumerable<Entry> All()
@@ -65,6 +95,20 @@ internal static class ProcessTable
             {
                 yield return entry;
             }
+        }
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 

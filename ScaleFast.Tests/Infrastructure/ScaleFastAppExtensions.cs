@@ -10,12 +10,23 @@ internal static class ScaleFastAppExtensions
 {
     public const string AdminKeyParameter = "api-admin-key";
 
-    public static async Task<string> GetAdminKeyAsync(this DistributedApplication app)
+    public static Task<string> GetAdminKeyAsync(this DistributedApplication app) => app.GetParameterAsync(AdminKeyParameter);
+
+    public static async Task<string> GetParameterAsync(this DistributedApplication app, string name)
     {
         var parameter = app.Services.GetRequiredService<DistributedApplicationModel>().Resources
             .OfType<ParameterResource>()
-            .Single(p => p.Name == AdminKeyParameter);
+            .Single(p => p.Name == name);
         return (await parameter.GetValueAsync(CancellationToken.None))!;
+    }
+
+    /// <summary>A client of Prometheus' UI and API, with the user and password it asks for.</summary>
+    public static async Task<HttpClient> CreatePrometheusClientAsync(this DistributedApplication app)
+    {
+        var client = app.CreateHttpClient(ResourceNames.Prometheus, "http");
+        client.DefaultRequestHeaders.Authorization = ScaleFast.AppHost.Monitoring.PrometheusConfig.Authorization(
+            await app.GetParameterAsync(ScaleFast.AppHost.Monitoring.MonitoringExtensions.PasswordParameter));
+        return client;
     }
 
     /// <summary>A client of <paramref name="resource"/>'s http endpoint that sends the admin key.</summary>

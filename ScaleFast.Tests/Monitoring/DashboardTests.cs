@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using ScaleFast.AppHost.Infrastructure;
 using ScaleFast.Tests.Infrastructure;
 
 namespace ScaleFast.Tests.Monitoring;
@@ -24,7 +23,7 @@ public sealed class DashboardTests(ScaleFastAppFixture fixture)
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(GrafanaDirectory, "dashboards", dashboard)));
         var datasources = await File.ReadAllTextAsync(Path.Combine(GrafanaDirectory, "provisioning", "datasources", "prometheus.yml"));
         var panels = json.RootElement.GetProperty("panels").EnumerateArray().Where(p => p.GetProperty("type").GetString() != "row").ToList();
-        using var prometheus = fixture.App.CreateHttpClient(ResourceNames.Prometheus, "http");
+        using var prometheus = await fixture.App.CreatePrometheusClientAsync();
 
         Assert.NotEmpty(panels);
         foreach (var panel in panels)

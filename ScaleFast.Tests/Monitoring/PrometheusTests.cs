@@ -15,7 +15,7 @@ public sealed class PrometheusTests(ScaleFastAppFixture fixture)
     [Fact]
     public async Task Prometheus_scrapes_every_instance_and_the_broker_under_their_resource_names()
     {
-        using var prometheus = fixture.App.CreateHttpClient(ResourceNames.Prometheus, "http");
+        using var prometheus = await fixture.App.CreatePrometheusClientAsync();
         string[] expected = ["api-0", "api-1", "api-2", "worker-0", "worker-1", "gateway", ResourceNames.RabbitMQ];
 
         var up = await Eventually.ReadAsync(async () =>
@@ -44,7 +44,7 @@ public sealed class PrometheusTests(ScaleFastAppFixture fixture)
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         }
 
-        using var prometheus = fixture.App.CreateHttpClient(ResourceNames.Prometheus, "http");
+        using var prometheus = await fixture.App.CreatePrometheusClientAsync();
         var perInstance = await Eventually.ReadAsync(
             () => QueryAsync(prometheus, """sum by (instance) (http_server_request_duration_seconds_count{job="api",http_response_status_code="404",http_route=""})"""),
             counts => counts.Values.Sum() >= sent, ScrapeWait);

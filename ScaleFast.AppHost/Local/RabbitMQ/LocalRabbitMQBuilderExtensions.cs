@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RabbitMQ.Client;
+using ScaleFast.AppHost.Local.Tls;
 using System.Runtime.Versioning;
 
 namespace ScaleFast.AppHost.Local.RabbitMQ;
@@ -13,8 +14,18 @@ internal static class LocalRabbitMQBuilderExtensions
 {
     private const string NodeName = "rabbit@localhost";
 
+    /// <summary>Erlang's distribution listener on loopback only (by default it listens on every interface).</summary>
+    private const string LoopbackDistribution = "-kernel inet_dist_use_interface {127,0,0,1}";
+
     /// <summary>
-    /// Adds a RabbitMQ node with the management and Prometheus plugins, on free loopback ports, and its own
+    /// The syslog application keeps a UDP socket open to send from, bound to every interface by
+    /// default, even with syslog output off: on loopback it is still a sender and receives nothing
+    /// from beyond the machine.
+    /// </summary>
+    private const string LoopbackSyslogSocket = "-syslog protocol {rfc3164,udp,[{ip,{127,0,0,1}}]}";
+
+    /// <summary>
+    /// Adds a RabbitMQ node with the management and Prometheus plugins (the latter over mutual TLS), on free loopback ports, and its own
     /// <c>epmd</c> (<c>{name}-epmd</c>) in the foreground, so that stopping the AppHost stops it
     /// too, instead of the daemon Erlang would otherwise leave behind.
     /// </summary>
@@ -22,7 +33,11 @@ internal static class LocalRabbitMQBuilderExtensions
         this IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource> userName, LocalServers servers)
     {
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
-        var broker = new LocalRabbitMQResource(name, servers.Binaries[LocalBinary.RabbitMQServer], servers.DataDirectoryOf(name), userName.Resource, password);
+        var broker = new LocalRabbitMQResource(name, servers.Binaries[LocalBinary.RabbitMQServer], servers.DataDirectoryOf(name), userName.Resource, password)
+        {
+            MetricsAuthority = LocalCertificateAuthority.Create(name),
+        };
+        var metricsCertificate = broker.MetricsAuthority.IssueServer(name);
         var files = new RabbitMQNodeFiles(broker.DataDirectory);
         var (amqpPort, managementPort, metricsPort, distributionPort, epmdPort) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
 
@@ -42,7 +57,7 @@ internal static class LocalRabbitMQBuilderExtensions
         return builder.AddResource(broker)
             .WithEndpoint(port: amqpPort, targetPort: amqpPort, scheme: "amqp", name: LocalRabbitMQResource.PrimaryEndpointName, isProxied: false)
             .WithHttpEndpoint(port: managementPort, targetPort: managementPort, name: LocalRabbitMQResource.ManagementEndpointName, isProxied: false)
-            .WithHttpEndpoint(port: metricsPort, targetPort: metricsPort, name: LocalRabbitMQResource.MetricsEndpointName, isProxied: false)
+            .WithEndpoint(port: metricsPort, targetPort: metricsPort, scheme: "https", name: LocalRabbitMQResource.MetricsEndpointName, isProxied: false)
             .WithUrlForEndpoint(LocalRabbitMQResource.ManagementEndpointName, url => url.DisplayText = "Management UI")
             .WithUrlForEndpoint(LocalRabbitMQResource.MetricsEndpointName, url => url.DisplayLocation = UrlDisplayLocation.DetailsOnly)
             .WithEnvironment(context =>
@@ -66,13 +81,17 @@ internal static class LocalRabbitMQBuilderExtensions
                 // broker itself, which shuts down cleanly.
                 env["RUNNING_UNDER_SYSTEMD"] = "true";
                 // No busy-waiting schedulers: on a small machine shared with the services, spinning
-                // Erlang schedulers take the CPU the other processes need to start.
-                env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "+sbwt none +sbwtdcpu none +sbwtdio none";
+                // Erlang schedulers take the CPU the other processes need to start. And the Erlang
+                // distribution listener and syslog's socket on loopback: RABBITMQ_NODE_IP_ADDRESS binds
+                // AMQP only, and whoever reaches the distribution port with the cookie owns the VM.
+                env["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = $"+sbwt none +sbwtdcpu none +sbwtdio none {LoopbackDistribution} {LoopbackSyslogSocket}";
+                // The same for the CLI tools (rabbitmqctl and friends), which start a node of their own.
+                env["RABBITMQ_CTL_ERL_ARGS"] = LoopbackDistribution;
             })
             .WithIconName("Mailbox")
             .WaitFor(epmd)
             .OnBeforeResourceStarted(async (_, _, ct) =>
-                await files.WriteAsync(await userName.Resource.GetValueAsync(ct) ?? string.Empty, await password.GetValueAsync(ct) ?? string.Empty, managementPort, metricsPort, ct))
+                await files.WriteAsync(await userName.Resource.GetValueAsync(ct) ?? string.Empty, await password.GetValueAsync(ct) ?? string.Empty, managementPort, metricsPort, metricsCertificate, ct))
             .WithHealthCheck(healthCheckKey);
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using ScaleFast.AppHost.Local.Tls;
 
 namespace ScaleFast.AppHost.Local.RabbitMQ;
 
@@ -31,6 +32,12 @@ public sealed class LocalRabbitMQResource(string name, string command, string da
 
     /// <summary>The AMQP endpoint.</summary>
     public EndpointReference PrimaryEndpoint => new(this, PrimaryEndpointName);
+
+    /// <summary>
+    /// Signs the Prometheus plugin's server certificate and the client certificates it accepts:
+    /// a scraper needs one issued here (<see cref="LocalCertificateAuthority.IssueClient"/>).
+    /// </summary>
+    internal LocalCertificateAuthority MetricsAuthority { get; init; } = null!;
 
     /// <summary>The management UI and HTTP API.</summary>
     public EndpointReference ManagementEndpoint => new(this, ManagementEndpointName);

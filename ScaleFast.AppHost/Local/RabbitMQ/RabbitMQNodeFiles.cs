@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Runtime.Versioning;
+using ScaleFast.AppHost.Local.Tls;
 
 namespace ScaleFast.AppHost.Local.RabbitMQ;
 
@@ -24,11 +25,20 @@ internal sealed class RabbitMQNodeFiles(string dataDirectory)
 
     public string LogDirectory => Path.Combine(dataDirectory, "log");
 
-    public async Task WriteAsync(string userName, string password, int managementPort, int metricsPort, CancellationToken cancellationToken)
+    public string MetricsTlsDirectory => Path.Combine(dataDirectory, "tls");
+
+    /// <summary>
+    /// Writes the node's configuration, definitions and plugins. The Prometheus plugin has no
+    /// password of its own, so its listener is TLS only and requires a client certificate that
+    /// <paramref name="metricsCertificate"/>'s authority signed.
+    /// </summary>
+    public async Task WriteAsync(
+        string userName, string password, int managementPort, int metricsPort, IssuedCertificate metricsCertificate, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(dataDirectory);
         Directory.CreateDirectory(DatabaseDirectory);
         Directory.CreateDirectory(LogDirectory);
+        var tls = await metricsCertificate.WriteAsync(MetricsTlsDirectory, "metrics", cancellationToken);
 
         await LocalServers.WriteSecretFileAsync(ConfigurationFile, string.Join('\n',
         [
@@ -38,8 +48,13 @@ internal sealed class RabbitMQNodeFiles(string dataDirectory)
             $"load_definitions = {DefinitionsFile}",
             "management.tcp.ip = 127.0.0.1",
             $"management.tcp.port = {managementPort.ToString(CultureInfo.InvariantCulture)}",
-            "prometheus.tcp.ip = 127.0.0.1",
-            $"prometheus.tcp.port = {metricsPort.ToString(CultureInfo.InvariantCulture)}",
+            "prometheus.ssl.ip = 127.0.0.1",
+            $"prometheus.ssl.port = {metricsPort.ToString(CultureInfo.InvariantCulture)}",
+            $"prometheus.ssl.cacertfile = {tls.AuthorityFile}",
+            $"prometheus.ssl.certfile = {tls.CertificateFile}",
+            $"prometheus.ssl.keyfile = {tls.KeyFile}",
+            "prometheus.ssl.verify = verify_peer",
+            "prometheus.ssl.fail_if_no_peer_cert = true",
             "",
         ]), cancellationToken);
 

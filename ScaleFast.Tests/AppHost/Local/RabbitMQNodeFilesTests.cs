@@ -1,4 +1,5 @@
 using ScaleFast.AppHost.Local.RabbitMQ;
+using ScaleFast.AppHost.Local.Tls;
 
 namespace ScaleFast.Tests.AppHost.Local;
 
@@ -27,9 +28,12 @@ public sealed class RabbitMQNodeFilesTests
         {
             var files = new RabbitMQNodeFiles(directory.FullName);
 
-            await files.WriteAsync("scalefast", "s3cret", 15672, 15692, CancellationToken.None);
+            using var authority = LocalCertificateAuthority.Create("rabbitmq");
+
+            await files.WriteAsync("scalefast", "s3cret", 15672, 15692, authority.IssueServer("rabbitmq"), CancellationToken.None);
 
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(files.ConfigurationFile));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(files.MetricsTlsDirectory, "metrics.key")));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(files.DefinitionsFile));
             Assert.Contains("default_user = scalefast", await File.ReadAllTextAsync(files.ConfigurationFile), StringComparison.Ordinal);
             Assert.DoesNotContain("guest", await File.ReadAllTextAsync(files.DefinitionsFile), StringComparison.Ordinal);
