@@ -8,56 +8,118 @@ namespace ScaleFast.Api.Catalog;
 /// <summary>
 /// Carries cache invalidations between instances over Redis pub/sub: HybridCache's
 /// <c>RemoveAsync</c> clears only this instance's memory and Redis, so without it the other
-/// instances would serve their L1 copy until it expires.
+/// instances would serve their L1 copy until it expires. An invalidation that cannot reach Redis
+/// (down, or not answering in time) waits in <see cref="PendingInvalidations"/> and is done again,
+/// removal and broadcast, once Redis answers.
 /// </summary>
 internal sealed partial class CacheInvalidationBus(
     IConnectionMultiplexer redis,
     HybridCache cache,
+    ResilientDistributedCache l2,
+    PendingInvalidations pending,
     IOptions<InstanceOptions> instance,
-    ILogger<CacheInvalidationBus> logger) : IHostedService
+    IOptions<CatalogOptions> options,
+    ILogger<CacheInvalidationBus> logger) : BackgroundService
 {
     private static readonly RedisChannel Channel = RedisChannel.Literal("scalefast:cache-invalidations");
+    private static readonly TimeSpan CatchUpInterval = TimeSpan.FromSeconds(1);
 
     private string Sender => instance.Value.Instance;
 
-    public Task PublishAsync(string key) => PublishCoreAsync($"{Sender}\n{key}");
-
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>After a committed write: tell every other instance to drop its copy; never fails the write.</summary>
+    public async Task PublishAsync(string key)
     {
-        var queue = await redis.GetSubscriber().SubscribeAsync(Channel);
-        queue.OnMessage(async message =>
+        if (!await TryPublishAsync(key))
         {
-            var (sender, key) = Parse(message.Message.ToString());
-            if (key is null || sender == Sender)
-            {
-                return;
-            }
-
-            try
-            {
-                await cache.RemoveAsync(key);
-            }
-            catch (RedisException e)
-            {
-                // The L1 copy is gone already; only the Redis removal failed, and the writer did that too.
-                LogRemoveFailed(e, key);
-            }
-        });
+            pending.Add(key);
+        }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => redis.GetSubscriber().UnsubscribeAsync(Channel);
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await redis.GetSubscriber().UnsubscribeAsync(Channel).WaitAsync(options.Value.RedisTimeout, cancellationToken);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Redis is away; the subscription ends with the connection.
+        }
+    }
 
-    private async Task PublishCoreAsync(string message)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var subscribed = false;
+        var behind = false;
+        using var timer = new PeriodicTimer(CatchUpInterval);
+        do
+        {
+            subscribed = subscribed || await TrySubscribeAsync();
+            var caughtUp = await CatchUpAsync(stoppingToken);
+            if (!caughtUp && !behind)
+            {
+                LogBehind(pending.Count);
+            }
+            else if (caughtUp && behind)
+            {
+                LogCaughtUp();
+            }
+
+            behind = !caughtUp;
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Each pending key: removed from Redis and broadcast, oldest first, until Redis fails again.</summary>
+    private async Task<bool> CatchUpAsync(CancellationToken cancellationToken)
+    {
+        foreach (var key in pending.Snapshot())
+        {
+            if (!await l2.TryRemoveAsync(key, cancellationToken) || !await TryPublishAsync(key))
+            {
+                return false;
+            }
+
+            pending.Remove(key);
+        }
+
+        return true;
+    }
+
+    private async Task<bool> TrySubscribeAsync()
     {
         try
         {
-            await redis.GetSubscriber().PublishAsync(Channel, message);
+            var queue = await redis.GetSubscriber().SubscribeAsync(Channel).WaitAsync(options.Value.RedisTimeout);
+            queue.OnMessage(async message =>
+            {
+                var (sender, key) = Parse(message.Message.ToString());
+                if (key is not null && sender != Sender)
+                {
+                    // The L1 copy goes at once; should the L2 removal fail, it waits in the pending set.
+                    await cache.RemoveAsync(key);
+                }
+            });
+            return true;
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            // The write is committed and must not fail now; other instances catch up when their
-            // L1 copy expires (Catalog:LocalCacheExpiration).
-            LogPublishFailed(e);
+            // Tried again at the next tick; meanwhile the L1 copies expire on their own.
+            return false;
+        }
+    }
+
+    private async Task<bool> TryPublishAsync(string key)
+    {
+        try
+        {
+            await redis.GetSubscriber().PublishAsync(Channel, $"{Sender}\n{key}").WaitAsync(options.Value.RedisTimeout);
+            return true;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return false;
         }
     }
 
@@ -67,9 +129,9 @@ internal sealed partial class CacheInvalidationBus(
         return newline < 0 ? (null, null) : (message[..newline], message[(newline + 1)..]);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not broadcast a cache invalidation; other instances keep their copy until it expires.")]
-    private partial void LogPublishFailed(Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} cache invalidations wait for Redis; other instances keep their copy until Redis answers or it expires.")]
+    private partial void LogBehind(int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove {Key} from Redis after an invalidation.")]
-    private partial void LogRemoveFailed(Exception exception, string key);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cache invalidations caught up with Redis.")]
+    private partial void LogCaughtUp();
 }

@@ -12,10 +12,28 @@ internal sealed class CacheMetrics
     public const string MeterName = "ScaleFast.Cache";
 
     private readonly Counter<long> _requests;
+    private readonly Counter<long> _redisFailures;
+    private volatile bool _redisAvailable = true;
 
-    public CacheMetrics(IMeterFactory meterFactory) =>
-        _requests = meterFactory.Create(MeterName).CreateCounter<long>(
+    public CacheMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _requests = meter.CreateCounter<long>(
             "scalefast.cache.requests", unit: "{request}", description: "Cache lookups by cache, layer (memory, redis) and result (hit, miss).");
+        _redisFailures = meter.CreateCounter<long>(
+            "scalefast.cache.redis_failures", unit: "{operation}",
+            description: "Redis operations of the cache that were not done, by operation (get, set, remove) and reason (timeout, error, skipped while Redis is held to be away).");
+        meter.CreateObservableGauge(
+            "scalefast.cache.redis_available", () => _redisAvailable ? 1 : 0, unit: "{state}",
+            description: "1 while the cache uses Redis, 0 while it skips it (reads go to Postgres).");
+    }
+
+    public bool RedisAvailable => _redisAvailable;
+
+    public void SetRedisAvailable(bool available) => _redisAvailable = available;
+
+    public void RecordRedisFailure(string operation, string reason) => _redisFailures.Add(
+        1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("reason", reason));
 
     public void RecordLookup(string cache, CacheLookup lookup)
     {

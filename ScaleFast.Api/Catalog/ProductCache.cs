@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace ScaleFast.Api.Catalog;
 
@@ -52,16 +51,9 @@ internal sealed class ProductCache(
             return;
         }
 
+        // Neither fails the committed write: what Redis does not take now waits in PendingInvalidations.
         var key = Key(id);
-        try
-        {
-            await cache.RemoveAsync(key, cancellationToken);
-        }
-        catch (RedisException)
-        {
-            // Redis is down: nothing to remove there, and this instance's L1 copy is gone.
-        }
-
+        await cache.RemoveAsync(key, cancellationToken);
         await invalidation.PublishAsync(key);
     }
 

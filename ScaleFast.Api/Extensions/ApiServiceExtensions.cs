@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Options;
 using ScaleFast.Api.Catalog;
 using ScaleFast.Api.Data;
 using ScaleFast.Api.Http;
@@ -16,10 +18,16 @@ internal static class ApiServiceExtensions
     {
         builder.AddHttpErrorHandling();
 
-        // Both register a readiness check: an instance that cannot reach them leaves the pool.
+        // Readiness is "this instance can serve": Postgres is in it (an instance cut off from the
+        // database leaves the gateway's pool), Redis is not (a cache: without it reads go to
+        // Postgres, and a Redis outage must not take every instance out at once).
         // The pool settings come in the connection string, computed by the AppHost for the fleet.
         builder.AddNpgsqlDataSource(ApiConnectionNames.Database);
-        builder.AddRedisClient(ApiConnectionNames.Redis);
+        builder.AddRedisClient(
+            ApiConnectionNames.Redis,
+            settings => settings.DisableHealthChecks = true,
+            // While the connection is down, commands fail at once instead of queuing for it.
+            options => options.BacklogPolicy = BacklogPolicy.FailFast);
 
         builder.Services.AddOpenApi();
         builder.AddApiKeyAuthentication();
@@ -54,13 +62,21 @@ internal static class ApiServiceExtensions
     {
         builder.AddValidatedOptions<CatalogOptions>(CatalogOptions.SectionName);
 
-        builder.Services.AddStackExchangeRedisCache(_ => { });
         builder.Services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((options, services) =>
         {
             var connection = services.GetRequiredService<IConnectionMultiplexer>();
             options.ConnectionMultiplexerFactory = () => Task.FromResult(connection);
             options.InstanceName = "scalefast:";
         });
+        // HybridCache's L2 is Redis behind a time limit and a circuit breaker.
+        builder.Services.AddSingleton<PendingInvalidations>();
+        builder.Services.AddSingleton(services => new ResilientDistributedCache(
+            new RedisCache(services.GetRequiredService<IOptions<RedisCacheOptions>>()),
+            services.GetRequiredService<PendingInvalidations>(),
+            services.GetRequiredService<CacheMetrics>(),
+            services.GetRequiredService<IOptions<CatalogOptions>>(),
+            services.GetRequiredService<ILogger<ResilientDistributedCache>>()));
+        builder.Services.AddSingleton<IDistributedCache>(services => services.GetRequiredService<ResilientDistributedCache>());
         builder.Services.AddHybridCache();
 
         builder.Services.AddSingleton<ProductStore>();

@@ -10,7 +10,8 @@ namespace ScaleFast.Api.Http;
 /// <c>Retry-After</c>, instead of a 500. Nothing was committed: the request's transaction, if it
 /// began, rolled back with the connection.
 /// </summary>
-internal sealed partial class DatabaseUnavailableExceptionHandler(IProblemDetailsService problemDetails, ILogger<DatabaseUnavailableExceptionHandler> logger)
+internal sealed partial class DatabaseUnavailableExceptionHandler(
+    IProblemDetailsService problemDetails, NpgsqlDataSource dataSource, ILogger<DatabaseUnavailableExceptionHandler> logger)
     : IExceptionHandler
 {
     private const int RetryAfterSeconds = 1;
@@ -23,6 +24,10 @@ internal sealed partial class DatabaseUnavailableExceptionHandler(IProblemDetail
         }
 
         LogUnavailable(logger, exception.Message);
+        // The idle connections the pool holds are likely as dead as this one (a restarted server
+        // closed them all): drop them, so that the next requests open new ones instead of each
+        // failing on a dead connection first.
+        dataSource.Clear();
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext

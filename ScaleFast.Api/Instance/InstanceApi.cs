@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ScaleFast.Api.Catalog;
 using ScaleFast.Api.Extensions;
 using StackExchange.Redis;
 
@@ -24,6 +25,7 @@ public static class InstanceApi
         NpgsqlDataSource dataSource,
         IConnectionMultiplexer redis,
         IOptions<InstanceOptions> options,
+        IOptions<CatalogOptions> catalog,
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -31,15 +33,27 @@ public static class InstanceApi
         var databaseVersion = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
         var databaseLatency = Stopwatch.GetElapsedTime(started);
 
-        var cacheLatency = await redis.GetDatabase().PingAsync();
-
         return TypedResults.Ok(new InstanceStatus(
             options.Value.Instance,
             new DatabaseStatus(
                 $"PostgreSQL {databaseVersion}",
                 databaseLatency.TotalMilliseconds,
                 new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize),
-            new DependencyStatus($"Redis {redis.GetServers().FirstOrDefault()?.Version}", cacheLatency.TotalMilliseconds)));
+            await PingCacheAsync(redis, catalog.Value.RedisTimeout)));
+    }
+
+    /// <summary>The cache is optional: when Redis does not answer in time, say so instead of waiting for it.</summary>
+    private static async Task<DependencyStatus> PingCacheAsync(IConnectionMultiplexer redis, TimeSpan timeout)
+    {
+        try
+        {
+            var latency = await redis.GetDatabase().PingAsync().WaitAsync(timeout);
+            return new DependencyStatus($"Redis {redis.GetServers().FirstOrDefault()?.Version}", latency.TotalMilliseconds);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            return new DependencyStatus("Redis (not answering)", null);
+        }
     }
 }
 
@@ -49,5 +63,5 @@ public sealed record InstanceStatus(string Instance, DatabaseStatus Database, De
 /// <summary>The database server's version, one round trip's latency, and this instance's connection pool size.</summary>
 public sealed record DatabaseStatus(string Server, double LatencyMs, int MaxPoolSize);
 
-/// <summary>A dependency's server version and the latency of one round trip, in milliseconds.</summary>
-public sealed record DependencyStatus(string Server, double LatencyMs);
+/// <summary>A dependency's server version and the latency of one round trip, in milliseconds (null when it did not answer).</summary>
+public sealed record DependencyStatus(string Server, double? LatencyMs);

@@ -1,3 +1,4 @@
+using ScaleFast.AppHost.Lab;
 using ScaleFast.AppHost.Local;
 using ScaleFast.AppHost.Local.Postgres;
 using ScaleFast.AppHost.Local.RabbitMQ;
@@ -32,11 +33,14 @@ internal static class LocalInfrastructureExtensions
         var servers = new LocalServers(binaries, dataRoot);
 
         var database = builder.AddLocalPostgres(ResourceNames.Postgres, servers, options.DatabaseMaxConnections)
+            .WithPostgresFaults()
             .AddDatabase(ResourceNames.Database);
 
-        var redis = builder.AddLocalRedis(ResourceNames.Redis, servers);
+        var redis = builder.AddLocalRedis(ResourceNames.Redis, servers)
+            .WithRedisFaults();
 
-        var rabbitmq = builder.AddLocalRabbitMQ(ResourceNames.RabbitMQ, builder.AddRabbitMQUserName(), servers);
+        var rabbitmq = builder.AddLocalRabbitMQ(ResourceNames.RabbitMQ, builder.AddRabbitMQUserName(), servers)
+            .WithBrokerFaults();
 
         var mail = builder.AddLocalSmtp4dev(ResourceNames.Mail, Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..")));
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.AppHost.Lab;
 using ScaleFast.AppHost.Local;
 using ScaleFast.AppHost.Monitoring;
 
@@ -53,6 +54,9 @@ public static class ScaleFastTopologyExtensions
             .Select(i => builder.AddProject<Projects.ScaleFast_Worker>(ResourceNames.Worker(i), launchProfileName: null)
                 .AsScaleFastService(builder, options)
                 .WithPooledDatabase(infrastructure.Database, poolBudget)
+                // The API owns the schema: an instance is ready once its migrations ran, and the
+                // workers' outbox relay and consumers need those tables from their first moment.
+                .WaitFor(apis[0])
                 .WithReference(infrastructure.RabbitMQ).WaitFor(infrastructure.RabbitMQ)
                 .WithReference(infrastructure.Mail).WaitFor(infrastructure.Mail)
                 .WithEnvironment("Messaging__PrefetchCount", options.WorkerPrefetch.ToString(CultureInfo.InvariantCulture))
@@ -83,6 +87,14 @@ public static class ScaleFastTopologyExtensions
             gateway.WithReferenceRelationship(api)
                 .WithEnvironment($"{destination}__Address", api.GetEndpoint("http"))
                 .WithEnvironment($"{destination}__Health", api.GetEndpoint(ManagementEndpointName));
+        }
+
+        if (infrastructure.Mode == InfrastructureMode.Local && !OperatingSystem.IsWindows())
+        {
+            foreach (var instance in apis.Concat(workers))
+            {
+                instance.WithInstanceFaults();
+            }
         }
 
         builder.AddScaleFastPrometheus(options, infrastructure,

@@ -5,9 +5,11 @@ using Yarp.ReverseProxy.Model;
 namespace ScaleFast.Gateway.Retries;
 
 /// <summary>
-/// Retries an idempotent request (GET, HEAD, OPTIONS) once, on another available replica, when
-/// forwarding failed with a transport error before any response was sent (YARP has no retries of
-/// its own). The failed replica is also reported to passive health by YARP.
+/// Retries a request once, on another replica, when forwarding failed with a transport error
+/// before any response was sent (YARP has no retries of its own): an idempotent one (GET, HEAD,
+/// OPTIONS) whatever the error, any other only when the connection could not be made (then the
+/// replica never saw it). The other replica is a healthy one, or any other when none is (as the
+/// balancer's panic mode). The failed replica is also reported to passive health by YARP.
 /// </summary>
 internal static partial class RetryOnTransportErrorMiddleware
 {
@@ -24,7 +26,9 @@ internal static partial class RetryOnTransportErrorMiddleware
 
             var proxy = context.GetReverseProxyFeature();
             var failed = proxy.ProxiedDestination;
-            var others = proxy.AllDestinations.Where(d => d != failed && d.Health.Active != DestinationHealth.Unhealthy && d.Health.Passive != DestinationHealth.Unhealthy).ToList();
+            var others = proxy.AllDestinations.Where(d => d != failed).ToList();
+            var healthy = others.Where(d => d.Health.Active != DestinationHealth.Unhealthy && d.Health.Passive != DestinationHealth.Unhealthy).ToList();
+            others = healthy.Count > 0 ? healthy : others;
             if (others.Count == 0)
             {
                 return;
@@ -41,10 +45,14 @@ internal static partial class RetryOnTransportErrorMiddleware
     }
 
     private static bool ShouldRetry(HttpContext context) =>
-        context.Features.Get<IForwarderErrorFeature>() is { Error: ForwarderError.Request }
+        context.Features.Get<IForwarderErrorFeature>() is { Error: ForwarderError.Request } error
         && !context.Response.HasStarted
         && !context.RequestAborted.IsCancellationRequested
-        && ReadMethods.Includes(context.Request.Method);
+        && (ReadMethods.Includes(context.Request.Method) || NeverReachedTheReplica(error.Exception));
+
+    /// <summary>The connection was refused or could not be made: nothing of the request was sent.</summary>
+    private static bool NeverReachedTheReplica(Exception? exception) =>
+        exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding to {Destination} failed before a response; retrying on another replica.")]
     private static partial void LogRetry(ILogger logger, string? destination);

@@ -125,5 +125,5 @@ public sealed class TopologyTests(ScaleFastAppFixture fixture)
 
     private sealed record InstanceStatus(string Instance, DependencyStatus Database, DependencyStatus Cache);
 
-    private sealed record DependencyStatus(string Server, double LatencyMs);
+    private sealed record DependencyStatus(string Server, double? LatencyMs);
 }

@@ -20,6 +20,9 @@ public sealed class LocalApp : IAsyncDisposable
 
     public DistributedApplication App { get; }
 
+    /// <summary>Every resource's console output since the start.</summary>
+    public ResourceLogs Logs { get; private set; } = null!;
+
     public string DataDirectory { get; }
 
     /// <summary>Starts the app with a throw-away data directory, deleted when the app is disposed.</summary>
@@ -48,6 +51,7 @@ public sealed class LocalApp : IAsyncDisposable
 
         var app = await builder.BuildAsync();
         var local = new LocalApp(app, dataDirectory, ownsDataDirectory);
+        local.Logs = ResourceLogs.Watch(app, local.ResourceNames);
         try
         {
             using var timeout = new CancellationTokenSource(TestSettings.StartupTimeout);
@@ -90,6 +94,7 @@ public sealed class LocalApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Logs.DisposeAsync();
         await App.DisposeAsync();
         if (!_ownsDataDirectory)
         {

@@ -1,0 +1,131 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace ScaleFast.Api.Catalog;
+
+/// <summary>
+/// HybridCache's L2 (Redis) with a time limit and a circuit breaker: an operation that Redis does
+/// not finish within <see cref="CatalogOptions.RedisTimeout"/> counts as a miss (a read then goes to
+/// Postgres), and after repeated failures Redis is skipped for <see cref="CatalogOptions.RedisBreakDuration"/>,
+/// so that a hung Redis costs no request more than the timeout and most requests nothing at all.
+/// A removal that fails is remembered in <see cref="PendingInvalidations"/> and done again once
+/// Redis answers.
+/// </summary>
+/// <remarks>
+/// Redis commands take no cancellation token: an abandoned one still completes (or times out in
+/// the client) later. Reads return a new array each, and values to write are copied first, so
+/// nothing is read from or written into a buffer HybridCache has meanwhile reused.
+/// </remarks>
+internal sealed partial class ResilientDistributedCache : IDistributedCache
+{
+    private readonly IDistributedCache _redis;
+    private readonly PendingInvalidations _pending;
+    private readonly CacheMetrics _metrics;
+    private readonly ILogger<ResilientDistributedCache> _logger;
+    private readonly ResiliencePipeline _pipeline;
+
+    public ResilientDistributedCache(
+        IDistributedCache redis, PendingInvalidations pending, CacheMetrics metrics, IOptions<CatalogOptions> options, ILogger<ResilientDistributedCache> logger)
+    {
+        _redis = redis;
+        _pending = pending;
+        _metrics = metrics;
+        _logger = logger;
+        var breakDuration = options.Value.RedisBreakDuration;
+        _pipeline = new ResiliencePipelineBuilder()
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = 0.5,
+                MinimumThroughput = 2,
+                SamplingDuration = TimeSpan.FromSeconds(2),
+                BreakDuration = breakDuration,
+                // A request the client gave up on is not Redis' failure.
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                OnOpened = _ =>
+                {
+                    metrics.SetRedisAvailable(false);
+                    LogUnavailable(breakDuration.TotalSeconds);
+                    return ValueTask.CompletedTask;
+                },
+                OnClosed = _ =>
+                {
+                    metrics.SetRedisAvailable(true);
+                    LogAvailable();
+                    return ValueTask.CompletedTask;
+                },
+            })
+            // Redis does not cancel: the time limit stops the wait, and fails it as a timeout.
+            .AddTimeout(options.Value.RedisTimeout)
+            .Build();
+    }
+
+    public byte[]? Get(string key) => throw Synchronous();
+
+    public async Task<byte[]?> GetAsync(string key, CancellationToken token = default) =>
+        (await TryAsync("get", ct => _redis.GetAsync(key, CancellationToken.None).WaitAsync(ct), token)).Value;
+
+    public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => throw Synchronous();
+
+    public async Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
+    {
+        var copy = value.ToArray();
+        await TryAsync("set", async ct =>
+        {
+            await _redis.SetAsync(key, copy, options, CancellationToken.None).WaitAsync(ct);
+            return true;
+        }, token);
+    }
+
+    public void Refresh(string key) => throw Synchronous();
+
+    /// <summary>Entries have an absolute expiration only: nothing to refresh.</summary>
+    public Task RefreshAsync(string key, CancellationToken token = default) => Task.CompletedTask;
+
+    public void Remove(string key) => throw Synchronous();
+
+    public async Task RemoveAsync(string key, CancellationToken token = default)
+    {
+        if (!await TryRemoveAsync(key, token))
+        {
+            _pending.Add(key);
+        }
+    }
+
+    /// <summary>Removes <paramref name="key"/> from Redis; false when Redis did not do it in time.</summary>
+    public async Task<bool> TryRemoveAsync(string key, CancellationToken token) =>
+        (await TryAsync("remove", async ct =>
+        {
+            await _redis.RemoveAsync(key, CancellationToken.None).WaitAsync(ct);
+            return true;
+        }, token)).Done;
+
+    /// <summary>Runs one Redis operation through the breaker and the time limit; a failure is counted and reported as not done.</summary>
+    private async Task<(bool Done, T? Value)> TryAsync<T>(string operation, Func<CancellationToken, Task<T?>> run, CancellationToken token)
+    {
+        try
+        {
+            return (true, await _pipeline.ExecuteAsync(async ct => await run(ct), token));
+        }
+        catch (Exception e) when (!token.IsCancellationRequested)
+        {
+            _metrics.RecordRedisFailure(operation, e switch
+            {
+                BrokenCircuitException => "skipped",
+                TimeoutRejectedException => "timeout",
+                _ => "error",
+            });
+            return (false, default);
+        }
+    }
+
+    private static NotSupportedException Synchronous() => new("The product cache uses Redis asynchronously only.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis does not answer the product cache: reads go to Postgres, and Redis is tried again in {Seconds} s.")]
+    private partial void LogUnavailable(double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis answers the product cache again.")]
+    private partial void LogAvailable();
+}

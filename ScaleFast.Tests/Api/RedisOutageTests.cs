@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.Tests.Infrastructure;
+
+namespace ScaleFast.Tests.Api;
+
+/// <summary>
+/// Redis is a cache: hung or gone, reads go to Postgres within the cache's time limit, no replica
+/// leaves the gateway's pool, and invalidations that could not be sent are sent once it is back.
+/// </summary>
+[Collection(FaultAppCollection.Name)]
+public sealed class RedisOutageTests(FaultAppFixture fixture)
+{
+    private static readonly string[] Apis = ["api-0", "api-1", "api-2"];
+
+    /// <summary>Without the cache's time limit a read would wait for the Redis client's own timeout, 5 s.</summary>
+    private static readonly TimeSpan SlowestRead = TimeSpan.FromSeconds(3);
+
+    private DistributedApplication App => fixture.App;
+
+    [Fact]
+    public async Task Reads_keep_answering_from_Postgres_while_Redis_hangs_and_every_replica_stays_ready()
+    {
+        using var gateway = App.CreateHttpClient(ResourceNames.Gateway, "http");
+        var failuresBefore = await RedisFailuresAsync();
+
+        var hang = App.HangAsync(ResourceNames.Redis, seconds: 6);
+        var reads = ReadRandomProductsAsync(gateway, TimeSpan.FromSeconds(5), readers: 8);
+        var readiness = await Task.WhenAll(Apis.Select(ReadinessAsync));
+        var (statuses, slowest) = await reads;
+        await hang;
+
+        Assert.All(readiness, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.NotEmpty(statuses);
+        var failed = statuses.Where(s => s != HttpStatusCode.OK).GroupBy(s => s).ToDictionary(g => g.Key, g => g.Count());
+        Assert.True(failed.Count == 0, $"Failed reads: {string.Join(", ", failed)}\n{fixture.Local.Logs.Problems([ResourceNames.Gateway, .. Apis])}");
+        Assert.True(slowest < SlowestRead, $"The slowest read took {slowest.TotalMilliseconds:0} ms.");
+        // Redis really was asked and skipped meanwhile.
+        Assert.True(await RedisFailuresAsync() > failuresBefore);
+    }
+
+    [Fact]
+    public async Task A_write_while_Redis_is_down_reaches_every_replica_once_Redis_is_back()
+    {
+        using var admin = await App.CreateAdminClientAsync("api-0");
+        var product = await Catalog.CreateProductAsync(admin);
+        foreach (var api in Apis)
+        {
+            Assert.Equal(1, (await ReadAsync(api, product.Id)).Version);
+        }
+
+        // Redis persists each second: the copy it holds survives the crash, so only an invalidation
+        // sent after the restart can clear it.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var crash = App.KillAsync(ResourceNames.Redis, seconds: 3);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/products/{product.Id}")
+        {
+            Content = JsonContent.Create(new { sku = product.Sku, name = "Renamed while Redis was down", category = product.Category, price = product.Price, stock = 100 }),
+        };
+        put.Headers.TryAddWithoutValidation("If-Match", "\"v1\"");
+        Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(put)).StatusCode);
+        await crash;
+
+        // The other replicas' memory copies last 10 s and Redis' copy 60 s: they can only be gone
+        // sooner if the invalidation was sent again.
+        var versions = await Eventually.ReadAsync(
+            async () => await Task.WhenAll(Apis.Select(async api => (await ReadAsync(api, product.Id)).Version)),
+            seen => seen.All(version => version == 2),
+            TimeSpan.FromSeconds(20));
+        Assert.All(versions, version => Assert.Equal(2, version));
+    }
+
+    private async Task<ProductDto> ReadAsync(string api, long id)
+    {
+        using var client = App.CreateHttpClient(api, "http");
+        return (await client.GetFromJsonAsync<ProductDto>($"/api/products/{id}"))!;
+    }
+
+    private async Task<double> RedisFailuresAsync()
+    {
+        var total = 0.0;
+        foreach (var api in Apis)
+        {
+            total += await App.ReadMetricAsync(api, "scalefast_cache_redis_failures_total");
+        }
+
+        return total;
+    }
+
+    private async Task<HttpStatusCode> ReadinessAsync(string api)
+    {
+        // Asked in the middle of the hang, after the gateway's probes had time to fail twice.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        using var management = App.CreateHttpClient(api, "management");
+        return (await management.GetAsync("/health/ready")).StatusCode;
+    }
+
+    /// <summary>Demo products at random (ids 1–10,000, most not cached) until the time is up.</summary>
+    private static async Task<(List<HttpStatusCode> Statuses, TimeSpan Slowest)> ReadRandomProductsAsync(HttpClient gateway, TimeSpan duration, int readers)
+    {
+        var statuses = new List<HttpStatusCode>();
+        var slowest = TimeSpan.Zero;
+        var until = DateTime.UtcNow + duration;
+        await Task.WhenAll(Enumerable.Range(0, readers).Select(async _ =>
+        {
+            while (DateTime.UtcNow < until)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await gateway.GetAsync($"/api/products/{Random.Shared.Next(1, 10_001)}");
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                lock (statuses)
+                {
+                    statuses.Add(response.StatusCode);
+                    slowest = elapsed > slowest ? elapsed : slowest;
+                }
+            }
+        }));
+        return (statuses, slowest);
+    }
+}
