@@ -35,6 +35,20 @@ internal sealed partial class OutboxRelay(
         var settings = options.Value;
         var backoff = new Backoff(TimeSpan.FromMilliseconds(200), settings.MaxBackoff);
 
+        // The bus connects after the host starts: waiting for it is how a start goes, not a failure.
+        LogWaitingForBus(logger);
+        while (bus.CheckHealth().Status != BusHealthStatus.Healthy)
+        {
+            try
+            {
+                await Task.Delay(HealthCheckInterval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -179,6 +193,9 @@ internal sealed partial class OutboxRelay(
             return (null, null, $"the payload is not a {type.Name}: {e.Message}");
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The outbox relay starts once the bus is connected to the broker.")]
+    private static partial void LogWaitingForBus(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relaying the outbox failed ({Reason}); the rows stay pending, next attempt in {Delay}.")]
     private static partial void LogRelayFailed(ILogger logger, string reason, TimeSpan delay);

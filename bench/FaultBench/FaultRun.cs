@@ -79,11 +79,13 @@ internal sealed class FaultRun : IAsyncDisposable
         await Task.Delay(TimeSpan.FromSeconds(20));
         windows.Add(await WindowAsync("none (baseline)", () => Task.Delay(TimeSpan.FromSeconds(seconds))));
         windows.Add(await WindowAsync($"api-1 killed (SIGKILL), restarted after {seconds} s", () => FaultAsync("api-1", FaultCommands.Kill, seconds)));
-        windows.Add(await WindowAsync($"Redis hung {seconds} s (SIGSTOP)", () => FaultAsync(ResourceNames.Redis, FaultCommands.Hang, seconds)));
-        windows.Add(await WindowAsync($"Redis killed, restarted after {seconds} s", () => FaultAsync(ResourceNames.Redis, FaultCommands.Kill, seconds)));
+        // The Postgres faults before the Redis ones: reads while Redis is away load nothing into it,
+        // and "cached" (a product Redis holds) would not mean that for the next minute.
         windows.Add(await WindowAsync($"Postgres stopped {seconds} s", () => FaultAsync(ResourceNames.Postgres, FaultCommands.StopFor, seconds)));
         windows.Add(await WindowAsync($"Postgres hung {seconds} s (SIGSTOP)", () => FaultAsync(ResourceNames.Postgres, FaultCommands.Hang, seconds)));
         windows.Add(await WindowAsync($"RabbitMQ stopped {seconds} s", () => FaultAsync(ResourceNames.RabbitMQ, FaultCommands.StopFor, seconds)));
+        windows.Add(await WindowAsync($"Redis hung {seconds} s (SIGSTOP)", () => FaultAsync(ResourceNames.Redis, FaultCommands.Hang, seconds)));
+        windows.Add(await WindowAsync($"Redis killed, restarted after {seconds} s", () => FaultAsync(ResourceNames.Redis, FaultCommands.Kill, seconds)));
 
         await stop.CancelAsync();
         var samples = (await reads).Concat(await orders).OrderBy(s => s.SentAt).ToList();
