@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 eng/prerequisites.sh
+# The HTTPS development certificate prerequisites.sh made and trusted, in OpenSSL's trust (Linux).
+export SSL_CERT_DIR="$HOME/.aspnet/dev-certs/trust:${SSL_CERT_DIR:-/usr/lib/ssl/certs}"
 exec dotnet test ScaleFast.sln "$@"

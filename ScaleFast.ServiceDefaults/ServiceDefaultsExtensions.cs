@@ -121,6 +121,12 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
 
+        // A failing check answers the probe with 503, and the dashboard shows the resource's
+        // health; an Error logged for every probe (every 2 s, by the gateway and the AppHost) would
+        // flood the logs during an outage, and make every start, before the dependencies answer,
+        // look broken. What fails for a request is logged where it fails.
+        builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Critical);
+
         // A dependency that hangs (a database that accepts but never answers) makes its check fail
         // after this long instead of holding /health/ready open: the probe gets a 503, not a timeout.
         builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>

@@ -8,6 +8,13 @@ cd "$(dirname "$0")/.."
 
 dotnet tool restore >/dev/null
 
+# Aspire warns (and the dashboard shows a banner) without a trusted HTTPS development certificate.
+# On Linux, trusting it means OpenSSL's trust directory in $HOME/.aspnet/dev-certs/trust, which
+# run.sh and test.sh put in SSL_CERT_DIR.
+if ! SSL_CERT_DIR="$HOME/.aspnet/dev-certs/trust:${SSL_CERT_DIR:-/usr/lib/ssl/certs}" dotnet dev-certs https --check --trust >/dev/null 2>&1; then
+    dotnet dev-certs https --trust >/dev/null 2>&1 || echo "Could not trust the HTTPS development certificate; Aspire will warn about it (harmless: local mode serves HTTP)." >&2
+fi
+
 missing=()
 has() { command -v "$1" >/dev/null 2>&1; }
 

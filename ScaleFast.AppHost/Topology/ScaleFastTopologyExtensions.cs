@@ -64,8 +64,9 @@ public static class ScaleFastTopologyExtensions
                 .WithEnvironment("Benchmark__Enabled", options.BenchmarkEndpoints.ToString()))
             .ToList();
 
-        // The gateway does not wait for the API instances: taking instances in and out of the
-        // pool as they become ready or fail is the balancer's job.
+        // The gateway starts once the API instances are ready, so that its first probes find them
+        // ready (a start logs no failed probe); from then on, taking instances in and out of the
+        // pool as they fail and come back is the balancer's job.
         var gateway = builder.AddProject<Projects.ScaleFast_Gateway>(ResourceNames.Gateway, launchProfileName: null)
             .AsScaleFastService(builder, options, port: options.GatewayPort)
             // Its http endpoint only: health and metrics stay internal, as on every service.
@@ -81,12 +82,21 @@ public static class ScaleFastTopologyExtensions
             .WithEnvironment("Gateway__RateLimiting__KnownApiKeys__0", adminKey);
         foreach (var api in apis)
         {
+            gateway.WaitFor(api);
+
             // Each instance is its own destination; the health probe goes to its management
             // endpoint, which alone serves /health/ready.
             var destination = $"ReverseProxy__Clusters__api__Destinations__{api.Resource.Name}";
             gateway.WithReferenceRelationship(api)
                 .WithEnvironment($"{destination}__Address", api.GetEndpoint("http"))
                 .WithEnvironment($"{destination}__Health", api.GetEndpoint(ManagementEndpointName));
+        }
+
+        // The lab: commands on the dashboard that drive traffic, and (local mode) break things.
+        gateway.WithReadLoadCommand().WithBurstCommand(options);
+        foreach (var api in apis)
+        {
+            api.WithPlaceOrdersCommand(infrastructure.Mail.Resource);
         }
 
         if (infrastructure.Mode == InfrastructureMode.Local && !OperatingSystem.IsWindows())

@@ -17,6 +17,7 @@ public sealed partial class UserAppHost : IAsyncDisposable
 
     private UserAppHost(Process process, StringBuilder output, DirectoryInfo data, Uri dashboard, Uri otlp, string loginToken, int gatewayPort)
     {
+        HealthyAt = DateTime.UtcNow;
         _process = process;
         _output = output;
         _data = data;
@@ -27,6 +28,9 @@ public sealed partial class UserAppHost : IAsyncDisposable
     }
 
     public int Pid => _process.Id;
+
+    /// <summary>When the AppHost reported every resource healthy.</summary>
+    public DateTime HealthyAt { get; }
 
     public Uri Dashboard { get; }
 
@@ -98,6 +102,14 @@ public sealed partial class UserAppHost : IAsyncDisposable
 
         var token = LoginUrl().Match(text).Groups["token"].Value;
         return new UserAppHost(process, output, data, dashboard, otlp, token, gatewayPort);
+    }
+
+    /// <summary>A variable of the environment the AppHost gave the dashboard (its keys, for instance).</summary>
+    public string DashboardEnvironment(string name)
+    {
+        var dashboard = ProcessTable.StartedBy(Pid).Single(pid => File.ReadAllText($"/proc/{pid}/comm").Trim() == "Aspire.Dashboar");
+        return File.ReadAllText($"/proc/{dashboard}/environ").Split('\0')
+            .Single(v => v.StartsWith($"{name}=", StringComparison.Ordinal))[(name.Length + 1)..];
     }
 
     /// <summary>Stops the AppHost as Ctrl+C does, which stops every process it started.</summary>

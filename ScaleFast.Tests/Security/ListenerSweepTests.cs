@@ -21,12 +21,19 @@ public sealed class UserAppHostFixture : IAsyncLifetime
     }
 }
 
+[CollectionDefinition(Name)]
+public sealed class UserAppHostCollection : ICollectionFixture<UserAppHostFixture>
+{
+    public const string Name = "ScaleFast started as ./run.sh starts it";
+}
+
 /// <summary>
 /// Nothing the AppHost starts listens beyond loopback, but for the endpoints the app model marks
 /// external (the gateway's, see <c>ManifestTests</c>); and the dashboard answers only with its
 /// login token and its telemetry key.
 /// </summary>
-public sealed class ListenerSweepTests(UserAppHostFixture fixture) : IClassFixture<UserAppHostFixture>
+[Collection(UserAppHostCollection.Name)]
+public sealed class ListenerSweepTests(UserAppHostFixture fixture)
 {
     [Fact]
     public void Every_process_the_AppHost_started_listens_on_loopback_only()
@@ -88,9 +95,7 @@ public sealed class ListenerSweepTests(UserAppHostFixture fixture) : IClassFixtu
     [Fact]
     public async Task The_dashboards_telemetry_endpoint_takes_the_key_the_services_are_given()
     {
-        var dashboard = ProcessTable.StartedBy(fixture.App.Pid).Single(pid => File.ReadAllText($"/proc/{pid}/comm").Trim() == "Aspire.Dashboar");
-        var key = File.ReadAllText($"/proc/{dashboard}/environ").Split('\0')
-            .Single(v => v.StartsWith("DASHBOARD__OTLP__PRIMARYAPIKEY=", StringComparison.Ordinal)).Split('=', 2)[1];
+        var key = fixture.App.DashboardEnvironment("DASHBOARD__OTLP__PRIMARYAPIKEY");
         using var otlp = new HttpClient { BaseAddress = fixture.App.Otlp };
 
         using var response = await otlp.SendAsync(ExportTraces(key));
