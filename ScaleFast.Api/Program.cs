@@ -1,12 +1,4 @@
-using Scalar.AspNetCore;
-using ScaleFast.Api.Benchmark;
-using ScaleFast.Api.Catalog;
-using ScaleFast.Api.Data;
 using ScaleFast.Api.Extensions;
-using ScaleFast.Api.Http;
-using ScaleFast.Api.Instance;
-using ScaleFast.Api.Orders;
-using ScaleFast.Api.Reports;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,26 +7,8 @@ builder.AddApiServices();
 
 var app = builder.Build();
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseRequestBodyLimit();
+app.UseApiPipeline();
+app.MapApi();
 
-// After the status code pages, so that a 401 gets a ProblemDetails body too.
-app.UseAuthentication();
-app.UseAuthorization();
-
-app.MapDefaultEndpoints();
-app.MapOpenApi();
-if (app.Environment.IsDevelopment())
-{
-    app.MapScalarApiReference();
-}
-
-app.MapInstanceApi();
-app.MapCatalogApi();
-app.MapOrdersApi();
-app.MapReportsApi();
-app.MapBenchmarkApi();
-
-await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+await app.MigrateDatabaseAsync();
 await app.RunAsync();

@@ -4,8 +4,9 @@ using ScaleFast.Tests.Infrastructure;
 namespace ScaleFast.Tests.Api;
 
 /// <summary>Every bad request gets a 4xx with a ProblemDetails body that says what was wrong; never a 5xx.</summary>
-[Collection(ScaleFastAppCollection.Name)]
-public sealed class BadRequestTests(ScaleFastAppFixture fixture)
+[Collection(InProcessApiCollection.Name)]
+[Trait("Tier", "Fast")]
+public sealed class BadRequestTests(InProcessApiFixture fixture)
 {
     private const string Json = "application/json";
 
@@ -48,7 +49,7 @@ public sealed class BadRequestTests(ScaleFastAppFixture fixture)
     [MemberData(nameof(Requests))]
     public async Task A_bad_request_gets_a_problem_that_names_what_is_wrong(string method, string path, string? body, string? contentType, int status, string? named)
     {
-        using var client = fixture.App.CreateHttpClient("api-1", "http");
+        using var client = fixture.CreateClient("api-1");
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (body is not null)
         {
@@ -69,7 +70,7 @@ public sealed class BadRequestTests(ScaleFastAppFixture fixture)
     [InlineData(true)]
     public async Task A_body_over_64_KiB_is_refused_with_413_whether_its_length_is_declared_or_chunked(bool chunked)
     {
-        using var client = fixture.App.CreateHttpClient("api-0", "http");
+        using var client = fixture.CreateClient("api-0");
         var body = $"{{\"customerEmail\":\"{new string('a', 70_000)}@example.com\",\"lines\":[]}}";
         using var content = new StringContent(body, Encoding.UTF8, Json);
         if (chunked)

@@ -4,13 +4,14 @@ using ScaleFast.Tests.Infrastructure;
 
 namespace ScaleFast.Tests.Api;
 
-[Collection(ScaleFastAppCollection.Name)]
-public sealed class CatalogTests(ScaleFastAppFixture fixture)
+[Collection(InProcessApiCollection.Name)]
+[Trait("Tier", "Fast")]
+public sealed class CatalogTests(InProcessApiFixture fixture)
 {
     [Fact]
     public async Task A_product_is_created_read_replaced_and_deleted_with_optimistic_concurrency()
     {
-        using var admin = await fixture.App.CreateAdminClientAsync("api-0");
+        using var admin = fixture.CreateAdminClient("api-0");
         var product = await Catalog.CreateProductAsync(admin, price: 12.50m);
         Assert.Equal(1, product.Version);
 
@@ -40,7 +41,7 @@ public sealed class CatalogTests(ScaleFastAppFixture fixture)
     [Fact]
     public async Task A_matching_If_None_Match_gets_304_and_the_response_can_be_cached_by_clients()
     {
-        using var admin = await fixture.App.CreateAdminClientAsync("api-1");
+        using var admin = fixture.CreateAdminClient("api-1");
         var product = await Catalog.CreateProductAsync(admin);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/products/{product.Id}");
@@ -56,8 +57,8 @@ public sealed class CatalogTests(ScaleFastAppFixture fixture)
     [Fact]
     public async Task Writes_need_a_known_admin_key()
     {
-        using var anonymous = fixture.App.CreateHttpClient("api-0", "http");
-        using var impostor = fixture.App.CreateHttpClient("api-0", "http");
+        using var anonymous = fixture.CreateClient("api-0");
+        using var impostor = fixture.CreateClient("api-0");
         impostor.DefaultRequestHeaders.Add("X-Api-Key", "not-the-key-not-the-key");
         var body = new { sku = $"T-{Guid.NewGuid():N}", name = "x", category = "test", price = 1m, stock = 1 };
 
@@ -66,13 +67,13 @@ public sealed class CatalogTests(ScaleFastAppFixture fixture)
 
         await Catalog.AssertProblemAsync(withoutKey, HttpStatusCode.Unauthorized);
         await Catalog.AssertProblemAsync(withWrongKey, HttpStatusCode.Unauthorized);
-        Assert.Equal(0L, await fixture.App.QueryScalarAsync<long>("SELECT count(*) FROM products WHERE sku = @sku", ("sku", body.sku)));
+        Assert.Equal(0L, await fixture.QueryScalarAsync<long>("SELECT count(*) FROM products WHERE sku = @sku", ("sku", body.sku)));
     }
 
     [Fact]
     public async Task A_second_product_with_the_same_sku_is_a_conflict()
     {
-        using var admin = await fixture.App.CreateAdminClientAsync("api-0");
+        using var admin = fixture.CreateAdminClient("api-0");
         var product = await Catalog.CreateProductAsync(admin);
 
         var again = await admin.PostAsJsonAsync("/api/products", new { sku = product.Sku, name = "again", category = "test", price = 1m, stock = 1 });
@@ -83,7 +84,7 @@ public sealed class CatalogTests(ScaleFastAppFixture fixture)
     [Fact]
     public async Task Keyset_pages_walk_a_category_in_id_order_exactly_once()
     {
-        using var admin = await fixture.App.CreateAdminClientAsync("api-2");
+        using var admin = fixture.CreateAdminClient("api-1");
         var category = $"c{Guid.NewGuid():N}"[..20];
         var created = new List<long>();
         for (var i = 0; i < 7; i++)

@@ -10,25 +10,25 @@ namespace ScaleFast.Tests.Api;
 /// Generated bodies for <c>POST /api/orders</c>: well-formed and not, valid and not. None may get a
 /// 5xx, and stock may move only by the orders that were accepted.
 /// </summary>
-[Collection(ScaleFastAppCollection.Name)]
-public sealed class OrderFuzzTests(ScaleFastAppFixture fixture, ITestOutputHelper output)
+[Collection(InProcessApiCollection.Name)]
+[Trait("Tier", "Fast")]
+public sealed class OrderFuzzTests(InProcessApiFixture fixture, ITestOutputHelper output)
 {
     private const int Bodies = 1_000;
 
     [Fact]
     public async Task A_thousand_generated_order_bodies_get_no_5xx_and_only_accepted_orders_change_stock()
     {
-        using var admin = await fixture.App.CreateAdminClientAsync("api-0");
+        using var admin = fixture.CreateAdminClient("api-0");
         var products = new List<ProductDto>();
         for (var i = 0; i < 4; i++)
         {
             products.Add(await Catalog.CreateProductAsync(admin, stock: 150));
         }
 
-        var seed = Environment.TickCount;
-        output.WriteLine($"Seed: {seed}");
+        var seed = TestSeed.Next(output);
         var generator = new OrderBodyGenerator(new Random(seed), [.. products.Select(p => p.Id)]);
-        var clients = new[] { "api-0", "api-1", "api-2" }.Select(name => fixture.App.CreateHttpClient(name, "http")).ToList();
+        var clients = Enumerable.Range(0, InProcessApiFixture.Instances).Select(i => fixture.CreateClient(InProcessApiFixture.Name(i))).ToList();
         var taken = products.ToDictionary(p => p.Id, _ => 0);
         var statuses = new Dictionary<int, int>();
 

@@ -5,6 +5,7 @@ using ScaleFast.Tests.Infrastructure;
 
 namespace ScaleFast.Tests.AppHost;
 
+[Trait("Tier", "Fast")]
 public sealed class DatabasePoolBudgetTests
 {
     [Theory]

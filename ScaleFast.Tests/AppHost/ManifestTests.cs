@@ -4,6 +4,7 @@ using ScaleFast.Tests.Infrastructure;
 namespace ScaleFast.Tests.AppHost;
 
 /// <summary>Publishing always uses the container resources, whatever the machine has.</summary>
+[Trait("Tier", "Fast")]
 public sealed class ManifestTests : IDisposable
 {
     private readonly DirectoryInfo _output = Directory.CreateTempSubdirectory("scalefast-manifest-");

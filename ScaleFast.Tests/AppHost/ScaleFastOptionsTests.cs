@@ -4,6 +4,7 @@ using ScaleFast.AppHost.Infrastructure;
 
 namespace ScaleFast.Tests.AppHost;
 
+[Trait("Tier", "Fast")]
 public sealed class ScaleFastOptionsTests
 {
     [Fact]

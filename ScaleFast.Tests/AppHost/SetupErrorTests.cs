@@ -3,6 +3,7 @@ using ScaleFast.Tests.Infrastructure;
 namespace ScaleFast.Tests.AppHost;
 
 /// <summary>A set-up the AppHost cannot run stops it at once, with a message and no stack trace.</summary>
+[Trait("Tier", "Fast")]
 public sealed class SetupErrorTests : IDisposable
 {
     private readonly DirectoryInfo _emptyPath = Directory.CreateTempSubdirectory("scalefast-empty-path-");

@@ -15,6 +15,7 @@ namespace ScaleFast.Tests.Gateway;
 /// send again, on an in-process gateway (the real services and pipeline) with clusters that fail
 /// on purpose.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class GatewayErrorTests : IAsyncLifetime
 {
     // Accepts connections and never answers: a replica that hangs.

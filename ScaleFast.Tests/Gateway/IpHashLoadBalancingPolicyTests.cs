@@ -3,6 +3,7 @@ using Yarp.ReverseProxy.Model;
 
 namespace ScaleFast.Tests.Gateway;
 
+[Trait("Tier", "Fast")]
 public sealed class IpHashLoadBalancingPolicyTests
 {
     private static readonly IPAddress[] Clients = [.. Enumerable.Range(0, 3000).Select(i => new IPAddress([10, (byte)(i >> 16), (byte)(i >> 8), (byte)i]))];

@@ -13,6 +13,7 @@ namespace ScaleFast.Tests.Gateway;
 /// Redis commands have no spans of their own in the gateway; the limiter's decision is on the
 /// request's span. An in-process gateway whose Redis does not answer: the decision is fail-open.
 /// </summary>
+[Trait("Tier", "Fast")]
 public sealed class RateLimitTraceTests : IAsyncLifetime
 {
     private readonly ConcurrentQueue<Activity> _requests = new();

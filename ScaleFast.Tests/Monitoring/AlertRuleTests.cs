@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 namespace ScaleFast.Tests.Monitoring;
 
 /// <summary>The alert rules are valid, and each fires in one promtool case and stays silent in another.</summary>
+[Trait("Tier", "Fast")]
 public sealed partial class AlertRuleTests
 {
     private static readonly string PrometheusDirectory =

@@ -3,6 +3,7 @@ using ScaleFast.AppHost.Local;
 
 namespace ScaleFast.Tests.AppHost.Local;
 
+[Trait("Tier", "Fast")]
 public sealed class LocalBinariesTests : IDisposable
 {
     private readonly DirectoryInfo _bin = Directory.CreateTempSubdirectory("scalefast-bin-");

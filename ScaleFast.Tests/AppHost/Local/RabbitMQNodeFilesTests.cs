@@ -3,6 +3,7 @@ using ScaleFast.AppHost.Local.Tls;
 
 namespace ScaleFast.Tests.AppHost.Local;
 
+[Trait("Tier", "Fast")]
 public sealed class RabbitMQNodeFilesTests
 {
     [Fact]

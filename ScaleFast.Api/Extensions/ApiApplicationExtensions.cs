@@ -1,0 +1,49 @@
+using Scalar.AspNetCore;
+using ScaleFast.Api.Benchmark;
+using ScaleFast.Api.Catalog;
+using ScaleFast.Api.Data;
+using ScaleFast.Api.Http;
+using ScaleFast.Api.Instance;
+using ScaleFast.Api.Orders;
+using ScaleFast.Api.Reports;
+
+namespace ScaleFast.Api.Extensions;
+
+/// <summary>The API's pipeline and endpoints, in one place for the service and for in-process tests.</summary>
+internal static class ApiApplicationExtensions
+{
+    /// <summary>The middleware in front of the endpoints, in order.</summary>
+    public static WebApplication UseApiPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRequestBodyLimit();
+
+        // After the status code pages, so that a 401 gets a ProblemDetails body too.
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>Health, metrics, the OpenAPI document and every area's endpoints.</summary>
+    public static WebApplication MapApi(this WebApplication app)
+    {
+        app.MapDefaultEndpoints();
+        app.MapOpenApi();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapScalarApiReference();
+        }
+
+        app.MapInstanceApi();
+        app.MapCatalogApi();
+        app.MapOrdersApi();
+        app.MapReportsApi();
+        app.MapBenchmarkApi();
+        return app;
+    }
+
+    /// <summary>Brings the schema and the demo data up to date before the instance serves (under an advisory lock: instances may start together).</summary>
+    public static Task MigrateDatabaseAsync(this WebApplication app) =>
+        app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+}

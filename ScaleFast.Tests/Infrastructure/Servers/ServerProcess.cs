@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace ScaleFast.Tests.Infrastructure.Servers;
+
+/// <summary>
+/// A server binary run by a test on its own (no AppHost): in a throw-away directory, on a free
+/// loopback port, as the servers' system user when the tests run as root, stopped with the test.
+/// </summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly DirectoryInfo _directory;
+
+    private ServerProcess(Process process, DirectoryInfo directory, int port)
+    {
+        _process = process;
+        _directory = directory;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>A directory the servers' system users (postgres) can enter.</summary>
+    public static DirectoryInfo CreateDirectory(string name)
+    {
+        var directory = Directory.CreateTempSubdirectory($"scalefast-{name}-");
+        File.SetUnixFileMode(directory.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        return directory;
+    }
+
+    /// <summary>Starts <paramref name="command"/> and waits until <paramref name="port"/> accepts connections.</summary>
+    public static async Task<ServerProcess> StartAsync(DirectoryInfo directory, int port, string command, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(command, arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = directory.FullName,
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var server = new ServerProcess(process, directory, port);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return server;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                await Task.Delay(100);
+            }
+            catch (SocketException)
+            {
+                await server.DisposeAsync();
+                throw new InvalidOperationException($"{command} did not accept connections on port {port}.");
+            }
+        }
+    }
+
+    /// <summary>Runs a one-shot command (initdb, chown) and fails with its output.</summary>
+    public static async Task RunAsync(string command, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(command, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await output}{await error}");
+        }
+    }
+
+    /// <summary>Runs <paramref name="command"/> as <paramref name="user"/> when the tests run as root (servers such as postgres refuse root).</summary>
+    public static (string Command, string[] Arguments) AsUser(string user, string command, params string[] arguments) =>
+        Environment.IsPrivilegedProcess ? ("setpriv", [$"--reuid={user}", $"--regid={user}", "--init-groups", command, .. arguments]) : (command, arguments);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // SIGINT: Postgres' fast shutdown; Redis saves nothing and exits.
+            System.Diagnostics.Process.Start("kill", ["-INT", $"{_process.Id}"])!.WaitForExit();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+        try
+        {
+            _directory.Delete(recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Still flushing; the OS cleans temporary directories.
+        }
+    }
+}
