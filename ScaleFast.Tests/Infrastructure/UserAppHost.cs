@@ -115,29 +115,9 @@ public sealed partial class UserAppHost : IAsyncDisposable
     /// <summary>Stops the AppHost as Ctrl+C does, which stops every process it started.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            Process.Start("kill", ["-INT", $"{_process.Id}"])!.WaitForExit();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-
+        await _process.InterruptAsync(TimeSpan.FromSeconds(60));
         _process.Dispose();
-        try
-        {
-            _data.Delete(recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A server still flushing; the OS cleans temporary directories.
-        }
+        _data.DeleteQuietly();
     }
 
     private static string Read(StringBuilder output)

@@ -85,29 +85,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            // SIGINT: Postgres' fast shutdown; Redis saves nothing and exits.
-            System.Diagnostics.Process.Start("kill", ["-INT", $"{_process.Id}"])!.WaitForExit();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-
+        await _process.InterruptAsync(TimeSpan.FromSeconds(20));
         _process.Dispose();
-        try
-        {
-            _directory.Delete(recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Still flushing; the OS cleans temporary directories.
-        }
+        _directory.DeleteQuietly();
     }
 }
