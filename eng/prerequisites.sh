@@ -2,7 +2,8 @@
 # Installs the servers ScaleFast's local mode runs (PostgreSQL, Redis, RabbitMQ, Prometheus) when any is
 # missing: with apt-get as root, with sudo when it needs no password; otherwise prints the
 # command to run and fails. Restores the pinned .NET tools (smtp4dev, the mail server). Does
-# nothing when everything is there.
+# nothing when everything is there. Installs the schema validator's npm packages (eng/k8s-validate,
+# locked) for the Kubernetes tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,8 +26,19 @@ has epmd || missing+=(erlang-base)
 has setpriv || missing+=(util-linux)
 has prometheus || missing+=(prometheus)
 has promtool || missing+=(prometheus)
+has node || missing+=(nodejs)
+has npm || missing+=(npm)
+
+# The Kubernetes tests validate the published objects with these (package-lock.json pins them).
+validator_packages() {
+    local dir=eng/k8s-validate
+    if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    fi
+}
 
 if [ ${#missing[@]} -eq 0 ]; then
+    validator_packages
     exit 0
 fi
 
@@ -53,3 +65,4 @@ export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
 # shellcheck disable=SC2086 # one word per package
 "${as_root[@]}" apt-get install -y -qq --no-install-recommends $packages >/dev/null
+validator_packages

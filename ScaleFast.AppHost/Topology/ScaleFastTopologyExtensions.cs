@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.AppHost.Kubernetes;
 using ScaleFast.AppHost.Lab;
 using ScaleFast.AppHost.Local;
 using ScaleFast.AppHost.Monitoring;
@@ -29,9 +30,11 @@ public static class ScaleFastTopologyExtensions
     public static ScaleFastInfrastructure AddScaleFast(this IDistributedApplicationBuilder builder)
     {
         var options = ScaleFastOptionsReader.Read(builder.Configuration);
+        var kubernetes = KubernetesPublisher.Create(builder, options);
         // API instances and workers all hold a pool: the budget is shared by both. Each worker also
         // keeps one connection outside its pool, listening for outbox notifications.
-        var poolBudget = DatabasePoolBudget.For(options, instances: options.ApiReplicas + options.WorkerReplicas, unpooled: options.WorkerReplicas);
+        var poolBudget = kubernetes?.PoolBudget
+            ?? DatabasePoolBudget.For(options, instances: options.ApiReplicas + options.WorkerReplicas, unpooled: options.WorkerReplicas);
         var infrastructure = builder.AddScaleFastInfrastructure(options);
 
         var adminKey = builder.AddParameter(
@@ -107,12 +110,14 @@ public static class ScaleFastTopologyExtensions
             }
         }
 
-        builder.AddScaleFastPrometheus(options, infrastructure,
+        IReadOnlyList<(string Kind, IResourceBuilder<ProjectResource> Service)> services =
         [
             .. apis.Select(api => ("api", api)),
             .. workers.Select(worker => ("worker", worker)),
             ("gateway", gateway),
-        ]);
+        ];
+        builder.AddScaleFastPrometheus(options, infrastructure, services);
+        kubernetes?.AddPublishStep(builder, infrastructure, services);
 
         builder.AddStartupReport();
 
@@ -156,6 +161,8 @@ public static class ScaleFastTopologyExtensions
             .WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
             .WithEnvironment("OTEL_TRACES_SAMPLER_ARG", options.TraceSampling.ToString(CultureInfo.InvariantCulture))
             .WithEnvironment("ScaleFast__ManagementPort", service.GetEndpoint(ManagementEndpointName).Property(EndpointProperty.TargetPort))
+            // The services read connection strings only (not REDIS_HOST, RABBITMQ_PASSWORD, …).
+            .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
             .WithHttpHealthCheck(ReadinessPath, endpointName: ManagementEndpointName);
 
         if (builder.ExecutionContext.IsRunMode)

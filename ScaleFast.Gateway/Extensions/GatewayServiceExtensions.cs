@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
+using ScaleFast.Gateway.Discovery;
 using ScaleFast.Gateway.LoadBalancing;
 using ScaleFast.Gateway.RateLimiting;
 using ScaleFast.Gateway.Retries;
@@ -37,6 +38,7 @@ internal static class GatewayServiceExtensions
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddConfigFilter<GatewayConfigFilter>();
         builder.Services.AddSingleton<ILoadBalancingPolicy, IpHashLoadBalancingPolicy>();
+        builder.AddPodDiscovery();
         builder.Services.AddSingleton<BalancingMetrics>();
 
         builder.AddGatewayRateLimiting();

@@ -1,4 +1,5 @@
 using MassTransit;
+using ScaleFast.Contracts;
 using ScaleFast.Worker.Benchmark;
 using Microsoft.Extensions.Options;
 using ScaleFast.Worker.Email;
@@ -43,19 +44,24 @@ internal static class WorkerServiceExtensions
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
-            bus.AddConsumer<PingRequestedConsumer>();
-            bus.AddConsumer<OrderConfirmationConsumer>();
-            bus.AddConsumer<ReportConsumer>();
-            bus.AddConsumer<ReportFaultConsumer>();
+            // Queue names are a contract (the Kubernetes publisher scales workers on their length).
+            bus.AddConsumer<PingRequestedConsumer>().Endpoint(endpoint => endpoint.Name = WorkerQueues.PingRequested);
+            bus.AddConsumer<OrderConfirmationConsumer>().Endpoint(endpoint => endpoint.Name = WorkerQueues.OrderConfirmation);
+            bus.AddConsumer<ReportConsumer>().Endpoint(endpoint => endpoint.Name = WorkerQueues.Report);
+            bus.AddConsumer<ReportFaultConsumer>().Endpoint(endpoint => endpoint.Name = WorkerQueues.ReportFault);
             if (BenchmarkApi.IsEnabled(builder.Configuration))
             {
-                bus.AddConsumer<BenchmarkJobConsumer>();
+                bus.AddConsumer<BenchmarkJobConsumer>().Endpoint(endpoint => endpoint.Name = WorkerQueues.BenchmarkJob);
                 bus.AddConsumer<BenchmarkBatchedJobConsumer>(consumer => consumer.Options<BatchOptions>(batch => batch
                         .SetMessageLimit(BenchmarkBatchedJobConsumer.MessageLimit)
                         .SetTimeLimit(TimeSpan.FromMilliseconds(10))
                         .SetConcurrencyLimit(2)))
-                    .Endpoint(endpoint => endpoint.PrefetchCount = 2 * BenchmarkBatchedJobConsumer.MessageLimit);
-                bus.AddConsumer<BenchmarkPingConsumer>();
+                    .Endpoint(endpoint =>
+                    {
+                        endpoint.Name = WorkerQueues.BenchmarkBatchedJob;
+                        endpoint.PrefetchCount = 2 * BenchmarkBatchedJobConsumer.MessageLimit;
+                    });
+                bus.AddConsumer<BenchmarkPingConsumer>().Endpoint(endpoint => endpoint.Name = WorkerQueues.BenchmarkPing);
             }
 
             bus.UsingRabbitMq((context, rabbit) =>
