@@ -7,6 +7,7 @@ namespace ScaleFast.Contracts;
 /// <param name="RunId">The benchmark run it belongs to.</param>
 /// <param name="Sequence">Its number within the run.</param>
 /// <param name="Payload">Filler that gives the message its size.</param>
+[MessageName("benchmark-job-requested")]
 public sealed record BenchmarkJobRequested(Guid RunId, int Sequence, string Payload);
 
 /// <summary>
@@ -16,6 +17,7 @@ public sealed record BenchmarkJobRequested(Guid RunId, int Sequence, string Payl
 /// <param name="RunId">The benchmark run it belongs to.</param>
 /// <param name="Sequence">Its number within the run.</param>
 /// <param name="Payload">Filler that gives the message its size.</param>
+[MessageName("benchmark-batched-job-requested")]
 public sealed record BenchmarkBatchedJobRequested(Guid RunId, int Sequence, string Payload);
 
 /// <summary>

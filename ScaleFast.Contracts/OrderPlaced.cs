@@ -9,6 +9,7 @@ namespace ScaleFast.Contracts;
 /// <param name="Lines">What was ordered, at the prices of the moment.</param>
 /// <param name="Total">The sum of the lines.</param>
 /// <param name="PlacedAt">When the order was committed.</param>
+[MessageName("order-placed")]
 public sealed record OrderPlaced(
     Guid OrderId,
     string CustomerEmail,

@@ -9,6 +9,7 @@ namespace ScaleFast.Contracts;
 /// <param name="From">First day included.</param>
 /// <param name="To">Last day included.</param>
 /// <param name="RequestedAt">When it was requested.</param>
+[MessageName("report-requested")]
 public sealed record ReportRequested(Guid ReportId, string Kind, DateOnly From, DateOnly To, DateTimeOffset RequestedAt)
 {
     /// <summary>The longest range a report may cover, both ends included: the API refuses more, the worker fails it.</summary>

@@ -12,8 +12,8 @@ internal sealed class ManagementPortMiddleware(RequestDelegate next, int managem
     public Task InvokeAsync(HttpContext context)
     {
         var onManagementPort = context.Connection.LocalPort == managementPort;
-        var isManagementPath = context.Request.Path.StartsWithSegments("/health") ||
-                               context.Request.Path.StartsWithSegments(ServiceDefaultsExtensions.MetricsPath);
+        var isManagementPath = context.Request.Path.StartsWithSegments(ScaleFast.Contracts.ServiceEndpoints.HealthPathPrefix) ||
+                               context.Request.Path.StartsWithSegments(ScaleFast.Contracts.ServiceEndpoints.MetricsPath);
 
         if (onManagementPort != isManagementPath)
         {

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using ScaleFast.Contracts;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -17,15 +18,6 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>Path of the liveness endpoint: the process is up.</summary>
-    public const string LivenessPath = "/health/live";
-
-    /// <summary>Path of the readiness endpoint: every dependency the service uses answers.</summary>
-    public const string ReadinessPath = "/health/ready";
-
-    /// <summary>Path of the Prometheus scraping endpoint (not routed by the gateway).</summary>
-    public const string MetricsPath = "/metrics";
-
     /// <summary>
     /// Configuration key that turns metrics off (<c>false</c>): no meters listened to, no <c>/metrics</c>.
     /// Only for measuring what metrics cost; the AppHost sets it from <c>ScaleFast:Metrics</c>.
@@ -99,7 +91,7 @@ public static class ServiceDefaultsExtensions
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(options =>
                     // Probes and scrapes every few seconds would drown the traces that matter.
-                    options.Filter = context => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(MetricsPath))
+                    options.Filter = context => !context.Request.Path.StartsWithSegments(ServiceEndpoints.HealthPathPrefix) && !context.Request.Path.StartsWithSegments(ServiceEndpoints.MetricsPath))
                 .AddHttpClientInstrumentation());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
@@ -158,14 +150,14 @@ public static class ServiceDefaultsExtensions
         if (app.Configuration.GetValue(MetricsEnabledKey, defaultValue: true))
         {
             app.UseMiddleware<RequestBodySizeMiddleware>();
-            app.MapPrometheusScrapingEndpoint(MetricsPath);
+            app.MapPrometheusScrapingEndpoint(ServiceEndpoints.MetricsPath);
         }
 
-        app.MapHealthChecks(LivenessPath, new HealthCheckOptions
+        app.MapHealthChecks(ServiceEndpoints.LivenessPath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(LiveTag),
         });
-        app.MapHealthChecks(ReadinessPath);
+        app.MapHealthChecks(ServiceEndpoints.ReadinessPath);
 
         return app;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.Api.Data;
 
@@ -9,9 +10,6 @@ namespace ScaleFast.Api.Data;
 /// </summary>
 internal static class Outbox
 {
-    /// <summary>The channel a relay can <c>LISTEN</c> on; notified when the transaction commits.</summary>
-    public const string NotificationChannel = "outbox";
-
     private static readonly JsonSerializerOptions PayloadOptions = new(JsonSerializerDefaults.Web);
 
     public static async Task AddAsync<TMessage>(
@@ -19,11 +17,11 @@ internal static class Outbox
         where TMessage : class
     {
         await using var command = new NpgsqlCommand(
-            $"INSERT INTO outbox (id, type, payload) VALUES (@id, @type, @payload::jsonb); SELECT pg_notify('{NotificationChannel}', '')",
+            $"INSERT INTO outbox (id, type, payload) VALUES (@id, @type, @payload::jsonb); SELECT pg_notify('{OutboxContract.NotificationChannel}', '')",
             connection,
             transaction);
         command.Parameters.AddWithValue("id", Guid.CreateVersion7());
-        command.Parameters.AddWithValue("type", typeof(TMessage).FullName!);
+        command.Parameters.AddWithValue("type", MessageNames.Of(typeof(TMessage)));
         command.Parameters.AddWithValue("payload", JsonSerializer.Serialize(message, PayloadOptions));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -6,7 +6,7 @@ namespace ScaleFast.Api.Orders;
 /// <summary><c>/api/orders</c>: place an order (idempotent with <c>Idempotency-Key</c>) and read it back.</summary>
 public static class OrdersApi
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string IdempotencyKeyHeader = ScaleFast.Contracts.ApiHeaders.IdempotencyKey;
     public const string ReplayedHeader = "Idempotent-Replayed";
 
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)

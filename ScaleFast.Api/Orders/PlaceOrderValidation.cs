@@ -52,7 +52,7 @@ internal static class PlaceOrderValidation
 
         if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength || !idempotencyKey.All(c => c is > ' ' and <= '~')))
         {
-            errors.Add("Idempotency-Key", $"1 to {MaxIdempotencyKeyLength} visible ASCII characters.");
+            errors.Add(ScaleFast.Contracts.ApiHeaders.IdempotencyKey, $"1 to {MaxIdempotencyKeyLength} visible ASCII characters.");
         }
 
         return errors;

@@ -45,18 +45,9 @@ internal sealed class ReportStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT content FROM reports WHERE id = @id AND status = 'done'", new { id }, cancellationToken: cancellationToken));
+            "SELECT content FROM reports WHERE id = @id AND status = @done", new { id, done = ReportStates.Done }, cancellationToken: cancellationToken));
     }
 
     private sealed record ReportRow(
         Guid Id, string Kind, DateOnly FromDate, DateOnly ToDate, string Status, string? FailureReason, DateTime RequestedAt, DateTime? CompletedAt);
-}
-
-/// <summary>The states of a report request.</summary>
-internal static class ReportStates
-{
-    public const string Requested = "requested";
-    public const string Running = "running";
-    public const string Done = "done";
-    public const string Failed = "failed";
 }

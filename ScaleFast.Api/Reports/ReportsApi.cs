@@ -10,7 +10,6 @@ namespace ScaleFast.Api.Reports;
 /// </summary>
 public static class ReportsApi
 {
-    public const string SalesKind = "sales";
 
     public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
@@ -25,9 +24,9 @@ public static class ReportsApi
         ReportRequest request, ReportStore store, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        if (request.Kind != SalesKind)
+        if (request.Kind != ReportKinds.Sales)
         {
-            errors.Add("kind", $"The only kind is '{SalesKind}'.");
+            errors.Add("kind", $"The only kind is '{ReportKinds.Sales}'.");
         }
 
         if (request.From is null)

@@ -18,7 +18,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptions<ApiKeyOptions> keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
-    public const string HeaderName = "X-Api-Key";
+    public const string HeaderName = ScaleFast.Contracts.ApiHeaders.ApiKey;
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {

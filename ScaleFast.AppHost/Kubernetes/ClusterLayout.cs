@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.AppHost.Kubernetes;
 
@@ -14,11 +15,6 @@ internal sealed partial class ClusterLayout
     public const int HttpPort = 8080;
 
     public const int ManagementPort = 8081;
-
-    /// <summary>Liveness and metrics paths, as ScaleFast.ServiceDefaults maps them on the management port.</summary>
-    public const string LivenessPath = "/health/live";
-
-    public const string MetricsPath = "/metrics";
 
     /// <summary>The Secret every password and managed connection string comes from.</summary>
     public const string SecretName = "scalefast-secrets";
@@ -105,7 +101,7 @@ internal sealed partial class ClusterLayout
     /// <summary>The port the resource listens on in its pod.</summary>
     public int ContainerPort(EndpointAnnotation endpoint, IResource resource) =>
         KindOf(resource) is not null
-            ? endpoint.Name == Topology.ScaleFastTopologyExtensions.ManagementEndpointName ? ManagementPort : HttpPort
+            ? endpoint.Name == ServiceEndpoints.ManagementEndpointName ? ManagementPort : HttpPort
             : endpoint.TargetPort ?? throw new InvalidOperationException($"The endpoint '{endpoint.Name}' of '{resource.Name}' has no target port to publish.");
 
     /// <summary>The port its Service offers: the external port the model asks for, or the pod's port.</summary>

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using ScaleFast.AppHost.Monitoring;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.AppHost.Kubernetes;
 
@@ -55,7 +56,7 @@ internal sealed class Monitoring(ClusterLayout layout, ScaleFastOptions options,
             Selector: new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [Workloads.ScrapeLabel] = "true" } },
             Endpoints:
             [
-                new ScrapeEndpoint(Topology.ScaleFastTopologyExtensions.ManagementEndpointName, ClusterLayout.MetricsPath, Interval, InstanceIsPod),
+                new ScrapeEndpoint(ServiceEndpoints.ManagementEndpointName, ServiceEndpoints.MetricsPath, Interval, InstanceIsPod),
             ]));
 
     private static ServiceMonitor BrokerMonitor() => new(

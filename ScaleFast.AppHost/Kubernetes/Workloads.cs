@@ -1,5 +1,6 @@
 using System.Globalization;
 using k8s.Models;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.AppHost.Kubernetes;
 
@@ -24,13 +25,13 @@ internal sealed class Workloads(ClusterLayout layout, ScaleFastOptions options, 
             Ports =
             [
                 new V1ContainerPort { ContainerPort = ClusterLayout.HttpPort, Name = "http" },
-                new V1ContainerPort { ContainerPort = ClusterLayout.ManagementPort, Name = Topology.ScaleFastTopologyExtensions.ManagementEndpointName },
+                new V1ContainerPort { ContainerPort = ClusterLayout.ManagementPort, Name = ServiceEndpoints.ManagementEndpointName },
             ],
             Resources = Resources(kind.Pods.CpuRequest, kind.Pods.CpuLimit, kind.Pods.MemoryRequest, kind.Pods.MemoryLimit),
             // Start-up (migrations, demo data) may take a while: liveness only counts once it is live.
-            StartupProbe = HttpProbe(ClusterLayout.LivenessPath, periodSeconds: 2, failureThreshold: 90),
-            LivenessProbe = HttpProbe(ClusterLayout.LivenessPath, periodSeconds: 10, failureThreshold: 3),
-            ReadinessProbe = HttpProbe(Topology.ScaleFastTopologyExtensions.ReadinessPath, periodSeconds: 2, failureThreshold: 2),
+            StartupProbe = HttpProbe(ServiceEndpoints.LivenessPath, periodSeconds: 2, failureThreshold: 90),
+            LivenessProbe = HttpProbe(ServiceEndpoints.LivenessPath, periodSeconds: 10, failureThreshold: 3),
+            ReadinessProbe = HttpProbe(ServiceEndpoints.ReadinessPath, periodSeconds: 2, failureThreshold: 2),
         };
 
         var deployment = new V1Deployment
@@ -44,13 +45,13 @@ internal sealed class Workloads(ClusterLayout layout, ScaleFastOptions options, 
                 Selector = new V1LabelSelector { MatchLabels = Selector(kind.Name) },
                 Template = new V1PodTemplateSpec
                 {
-                    Metadata = new V1ObjectMeta { Labels = Labels(kind.Name), Annotations = ScrapeAnnotations(ClusterLayout.ManagementPort, ClusterLayout.MetricsPath) },
+                    Metadata = new V1ObjectMeta { Labels = Labels(kind.Name), Annotations = ScrapeAnnotations(ClusterLayout.ManagementPort, ServiceEndpoints.MetricsPath) },
                     Spec = new V1PodSpec { Containers = [container] },
                 },
             },
         };
 
-        var external = kind.Representative.Annotations.OfType<EndpointAnnotation>().Where(e => e.IsExternal && e.Name != Topology.ScaleFastTopologyExtensions.ManagementEndpointName).ToList();
+        var external = kind.Representative.Annotations.OfType<EndpointAnnotation>().Where(e => e.IsExternal && e.Name != ServiceEndpoints.ManagementEndpointName).ToList();
         var pods = Service(ClusterLayout.PodsServiceName(kind), kind.Name, headless: true, scraped: true,
             [.. kind.Representative.Annotations.OfType<EndpointAnnotation>().Select(e => ServicePort(e, kind.Representative, published: false))]);
         if (external.Count == 0)

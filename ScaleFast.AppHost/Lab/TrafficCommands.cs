@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using ScaleFast.AppHost.Topology;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.AppHost.Lab;
 
@@ -164,7 +164,7 @@ public static partial class TrafficCommands
     /// <summary>The gateway's balancing decisions so far, per destination (its own metrics endpoint).</summary>
     private static async Task<Dictionary<string, double>> BalancingDecisionsAsync(IResourceBuilder<ProjectResource> gateway, CancellationToken cancellationToken)
     {
-        using var client = new HttpClient { BaseAddress = new Uri(gateway.GetEndpoint(ScaleFastTopologyExtensions.ManagementEndpointName).Url) };
+        using var client = new HttpClient { BaseAddress = new Uri(gateway.GetEndpoint(ServiceEndpoints.ManagementEndpointName).Url) };
         var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);
         return text.Split('\n')
             .Where(line => line.StartsWith("scalefast_gateway_balancing_decisions_total{", StringComparison.Ordinal))

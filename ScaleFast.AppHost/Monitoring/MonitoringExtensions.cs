@@ -6,7 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ScaleFast.AppHost.Local;
 using ScaleFast.AppHost.Local.RabbitMQ;
 using ScaleFast.AppHost.Local.Tls;
-using ScaleFast.AppHost.Topology;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.AppHost.Monitoring;
 
@@ -171,7 +171,7 @@ internal static class MonitoringExtensions
         var resolved = new List<ScrapeTarget>();
         foreach (var (job, service) in targets)
         {
-            var address = await service.GetEndpoint(ScaleFastTopologyExtensions.ManagementEndpointName).Property(EndpointProperty.HostAndPort).GetValueAsync(cancellationToken);
+            var address = await service.GetEndpoint(ServiceEndpoints.ManagementEndpointName).Property(EndpointProperty.HostAndPort).GetValueAsync(cancellationToken);
             resolved.Add(new ScrapeTarget(job, service.Resource.Name, address!));
         }
 

@@ -4,6 +4,7 @@ using ScaleFast.AppHost.Kubernetes;
 using ScaleFast.AppHost.Lab;
 using ScaleFast.AppHost.Local;
 using ScaleFast.AppHost.Monitoring;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.AppHost.Topology;
 
@@ -14,15 +15,6 @@ namespace ScaleFast.AppHost.Topology;
 /// </summary>
 public static class ScaleFastTopologyExtensions
 {
-    /// <summary>The path every service answers readiness on; the AppHost and the gateway probe it.</summary>
-    public const string ReadinessPath = "/health/ready";
-
-    /// <summary>
-    /// Every service's second HTTP endpoint, for <c>/health/*</c> and <c>/metrics</c> only: never
-    /// external, never routed by the gateway.
-    /// </summary>
-    public const string ManagementEndpointName = "management";
-
     /// <summary>Adds the ScaleFast topology as configured in the <c>ScaleFast</c> section.</summary>
     /// <param name="builder">The distributed application builder.</param>
     /// <returns>The servers the services use.</returns>
@@ -92,7 +84,7 @@ public static class ScaleFastTopologyExtensions
             var destination = $"ReverseProxy__Clusters__api__Destinations__{api.Resource.Name}";
             gateway.WithReferenceRelationship(api)
                 .WithEnvironment($"{destination}__Address", api.GetEndpoint("http"))
-                .WithEnvironment($"{destination}__Health", api.GetEndpoint(ManagementEndpointName));
+                .WithEnvironment($"{destination}__Health", api.GetEndpoint(ServiceEndpoints.ManagementEndpointName));
         }
 
         // The lab: commands on the dashboard that drive traffic, and (local mode) break things.
@@ -148,22 +140,22 @@ public static class ScaleFastTopologyExtensions
             var httpPort = port ?? FreePorts.Next();
             var managementPort = FreePorts.Next();
             service.WithHttpEndpoint(port: httpPort, targetPort: httpPort, isProxied: false)
-                .WithHttpEndpoint(port: managementPort, targetPort: managementPort, name: ManagementEndpointName, isProxied: false);
+                .WithHttpEndpoint(port: managementPort, targetPort: managementPort, name: ServiceEndpoints.ManagementEndpointName, isProxied: false);
         }
         else
         {
             service.WithHttpEndpoint(port: port)
-                .WithHttpEndpoint(name: ManagementEndpointName);
+                .WithHttpEndpoint(name: ServiceEndpoints.ManagementEndpointName);
         }
 
         service.WithEnvironment("ScaleFast__Instance", service.Resource.Name)
             .WithEnvironment("ScaleFast__MetricsEnabled", options.Metrics.ToString())
             .WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_traceidratio")
             .WithEnvironment("OTEL_TRACES_SAMPLER_ARG", options.TraceSampling.ToString(CultureInfo.InvariantCulture))
-            .WithEnvironment("ScaleFast__ManagementPort", service.GetEndpoint(ManagementEndpointName).Property(EndpointProperty.TargetPort))
+            .WithEnvironment("ScaleFast__ManagementPort", service.GetEndpoint(ServiceEndpoints.ManagementEndpointName).Property(EndpointProperty.TargetPort))
             // The services read connection strings only (not REDIS_HOST, RABBITMQ_PASSWORD, …).
             .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
-            .WithHttpHealthCheck(ReadinessPath, endpointName: ManagementEndpointName);
+            .WithHttpHealthCheck(ServiceEndpoints.ReadinessPath, endpointName: ServiceEndpoints.ManagementEndpointName);
 
         if (builder.ExecutionContext.IsRunMode)
         {

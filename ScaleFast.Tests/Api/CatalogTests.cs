@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using ScaleFast.Tests.Infrastructure;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.Tests.Api;
 
@@ -59,7 +60,7 @@ public sealed class CatalogTests(InProcessApiFixture fixture)
     {
         using var anonymous = fixture.CreateClient("api-0");
         using var impostor = fixture.CreateClient("api-0");
-        impostor.DefaultRequestHeaders.Add("X-Api-Key", "not-the-key-not-the-key");
+        impostor.DefaultRequestHeaders.Add(ApiHeaders.ApiKey, "not-the-key-not-the-key");
         var body = new { sku = $"T-{Guid.NewGuid():N}", name = "x", category = "test", price = 1m, stock = 1 };
 
         var withoutKey = await anonymous.PostAsJsonAsync("/api/products", body);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using ScaleFast.AppHost.Infrastructure;
 using ScaleFast.Tests.Infrastructure;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.Tests.Api;
 
@@ -95,7 +96,7 @@ public sealed class RedisOutageTests(FaultAppFixture fixture)
         // Asked in the middle of the hang, after the gateway's probes had time to fail twice.
         await Task.Delay(TimeSpan.FromSeconds(3));
         using var management = App.CreateHttpClient(api, "management");
-        return (await management.GetAsync("/health/ready")).StatusCode;
+        return (await management.GetAsync(ServiceEndpoints.ReadinessPath)).StatusCode;
     }
 
     /// <summary>Demo products at random (ids 1–10,000, most not cached) until the time is up.</summary>

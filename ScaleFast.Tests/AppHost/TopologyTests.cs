@@ -73,7 +73,7 @@ public sealed class TopologyTests(ScaleFastAppFixture fixture)
     [InlineData("/instance")]
     [InlineData("/apix/instance")]
     [InlineData("/metrics")]
-    [InlineData("/health/ready")]
+    [InlineData(ServiceEndpoints.ReadinessPath)]
     public async Task The_gateway_routes_nothing_but_api(string path)
     {
         using var gateway = fixture.App.CreateHttpClient(ResourceNames.Gateway, "http");
@@ -92,10 +92,10 @@ public sealed class TopologyTests(ScaleFastAppFixture fixture)
         using var management = fixture.App.CreateHttpClient(service, "management");
         using var http = fixture.App.CreateHttpClient(service, "http");
 
-        Assert.Equal(HttpStatusCode.OK, (await management.GetAsync("/health/ready")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await management.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await management.GetAsync(ServiceEndpoints.ReadinessPath)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await management.GetAsync(ServiceEndpoints.LivenessPath)).StatusCode);
         Assert.Contains("http_server_request_duration_seconds", await management.GetStringAsync("/metrics"), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(ServiceEndpoints.ReadinessPath)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/metrics")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await management.GetAsync("/api/instance")).StatusCode);
     }

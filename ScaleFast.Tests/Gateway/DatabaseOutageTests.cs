@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using ScaleFast.AppHost.Infrastructure;
 using ScaleFast.Tests.Api;
 using ScaleFast.Tests.Infrastructure;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.Tests.Gateway;
 
@@ -145,7 +146,7 @@ public sealed class DatabaseOutageTests(FaultAppFixture fixture)
         management.Timeout = TimeSpan.FromSeconds(5);
         try
         {
-            return (await management.GetAsync("/health/ready")).StatusCode;
+            return (await management.GetAsync(ServiceEndpoints.ReadinessPath)).StatusCode;
         }
         catch (TaskCanceledException)
         {

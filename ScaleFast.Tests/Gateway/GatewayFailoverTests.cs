@@ -4,6 +4,7 @@ using ScaleFast.AppHost.Infrastructure;
 using ScaleFast.Tests.Api;
 using ScaleFast.Tests.Infrastructure;
 using Xunit.Abstractions;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.Tests.Gateway;
 
@@ -85,7 +86,7 @@ public sealed class GatewayFailoverTests(GatewayAppFixture fixture, ITestOutputH
         {
             try
             {
-                await management.GetAsync("/health/live");
+                await management.GetAsync(ServiceEndpoints.LivenessPath);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {

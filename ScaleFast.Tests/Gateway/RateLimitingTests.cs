@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.Tests.Gateway;
 
@@ -66,7 +67,7 @@ public sealed class RateLimitingTests(GatewayAppFixture fixture)
         request.Headers.Add("X-Forwarded-For", client);
         if (apiKey is not null)
         {
-            request.Headers.Add("X-Api-Key", apiKey);
+            request.Headers.Add(ApiHeaders.ApiKey, apiKey);
         }
 
         return await gateway.SendAsync(request);

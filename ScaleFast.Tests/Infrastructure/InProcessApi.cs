@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Npgsql;
 using ScaleFast.Api.Extensions;
 using ScaleFast.Tests.Infrastructure.Servers;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.Tests.Infrastructure;
 
@@ -49,7 +50,7 @@ public sealed class InProcessApiFixture : IAsyncLifetime
     public HttpClient CreateAdminClient(string name)
     {
         var client = CreateClient(name);
-        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        client.DefaultRequestHeaders.Add(ApiHeaders.ApiKey, AdminKey);
         return client;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using Npgsql;
 using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.Tests.Infrastructure;
 
@@ -33,7 +34,7 @@ internal static class ScaleFastAppExtensions
     public static async Task<HttpClient> CreateAdminClientAsync(this DistributedApplication app, string resource)
     {
         var client = app.CreateHttpClient(resource, "http");
-        client.DefaultRequestHeaders.Add("X-Api-Key", await app.GetAdminKeyAsync());
+        client.DefaultRequestHeaders.Add(ApiHeaders.ApiKey, await app.GetAdminKeyAsync());
         return client;
     }
 

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using ScaleFast.Contracts;
 using ScaleFast.Tests.Api;
 using ScaleFast.Tests.Infrastructure;
 
@@ -40,8 +41,8 @@ internal static class Orders
     {
         var id = Guid.CreateVersion7();
         await app.QueryScalarAsync<object>(
-            "INSERT INTO outbox (id, type, payload) VALUES (@id, @type, @payload::jsonb); SELECT pg_notify('outbox', '')",
-            ("id", id), ("type", type), ("payload", payload));
+            "INSERT INTO outbox (id, type, payload) VALUES (@id, @type, @payload::jsonb); SELECT pg_notify(@channel, '')",
+            ("id", id), ("type", type), ("payload", payload), ("channel", OutboxContract.NotificationChannel));
         return id;
     }
 

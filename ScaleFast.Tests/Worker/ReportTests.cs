@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using ScaleFast.Contracts;
 using ScaleFast.Tests.Api;
 using ScaleFast.Tests.Infrastructure;
 
@@ -69,7 +70,7 @@ public sealed class ReportTests(ScaleFastAppFixture fixture)
         var id = Guid.CreateVersion7();
         await App.QueryScalarAsync<object>(
             "INSERT INTO reports (id, kind, from_date, to_date) VALUES (@id, 'sales', DATE '2026-03-10', DATE '2026-03-01')", ("id", id));
-        await Orders.AddOutboxRowAsync(App, "ScaleFast.Contracts.ReportRequested", JsonSerializer.Serialize(new
+        await Orders.AddOutboxRowAsync(App, MessageNames.Of(typeof(ReportRequested)), JsonSerializer.Serialize(new
         {
             reportId = id, kind = "sales", from = "2026-03-10", to = "2026-03-01", requestedAt = DateTimeOffset.UtcNow,
         }));

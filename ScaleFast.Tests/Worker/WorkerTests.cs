@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ScaleFast.Contracts;
 using ScaleFast.Tests.Infrastructure;
 
 namespace ScaleFast.Tests.Worker;
@@ -23,7 +24,7 @@ public sealed class WorkerTests(ScaleFastAppFixture fixture)
         // The relay publishes the row again, under the same message id: a redelivery.
         var duplicates = await Orders.ReadWorkersMetricAsync(App, "scalefast_inbox_duplicates_total", "consumer=\"order-confirmation\"");
         await App.QueryScalarAsync<object>(
-            "UPDATE outbox SET sent_at = NULL WHERE payload->>'orderId' = @order; SELECT pg_notify('outbox', '')", ("order", order.ToString()));
+            "UPDATE outbox SET sent_at = NULL WHERE payload->>'orderId' = @order; SELECT pg_notify(@channel, '')", ("order", (object)order.ToString()), ("channel", OutboxContract.NotificationChannel));
         var seen = await Eventually.ReadAsync(
             () => Orders.ReadWorkersMetricAsync(App, "scalefast_inbox_duplicates_total", "consumer=\"order-confirmation\""), d => d > duplicates, Within);
 
@@ -40,7 +41,7 @@ public sealed class WorkerTests(ScaleFastAppFixture fixture)
         var errorsBefore = (await broker.QueueAsync("order-confirmation_error")).Ready;
 
         // An order whose address no mail server takes: every attempt to send it fails.
-        await Orders.AddOutboxRowAsync(App, "ScaleFast.Contracts.OrderPlaced", JsonSerializer.Serialize(new
+        await Orders.AddOutboxRowAsync(App, MessageNames.Of(typeof(OrderPlaced)), JsonSerializer.Serialize(new
         {
             orderId = Guid.NewGuid(), customerEmail = "", lines = Array.Empty<object>(), total = 0m, placedAt = DateTimeOffset.UtcNow,
         }));

@@ -47,9 +47,9 @@ internal static class BenchmarkApi
                 INSERT INTO outbox (id, type, payload)
                 SELECT gen_random_uuid(), @type, jsonb_build_object('runId', @id, 'sequence', s, 'payload', @payload)
                 FROM generate_series(1, @count) AS s;
-                SELECT pg_notify('outbox', '');
+                SELECT pg_notify(@channel, '');
                 """,
-                new { type = (batched == true ? typeof(BenchmarkBatchedJobRequested) : typeof(BenchmarkJobRequested)).FullName, id, payload, count });
+                new { type = MessageNames.Of(batched == true ? typeof(BenchmarkBatchedJobRequested) : typeof(BenchmarkJobRequested)), id, payload, count, channel = OutboxContract.NotificationChannel });
         });
 
     private static Task<IResult> ThroughBrokerAsync(int count, int size, IBus bus, BenchmarkRun run) =>

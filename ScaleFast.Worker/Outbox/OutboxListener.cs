@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.Worker.Outbox;
 
@@ -13,8 +14,6 @@ internal sealed partial class OutboxListener(
     IConfiguration configuration, OutboxSignal signal, IOptions<OutboxOptions> options, ILogger<OutboxListener> logger)
     : BackgroundService
 {
-    public const string Channel = "outbox";
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var connectionString = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(WorkerConnectionNames.Database))
@@ -32,7 +31,7 @@ internal sealed partial class OutboxListener(
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, _) => signal.Notify();
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {OutboxContract.NotificationChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }

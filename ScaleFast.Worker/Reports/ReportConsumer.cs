@@ -28,8 +28,8 @@ internal sealed partial class ReportConsumer(NpgsqlDataSource dataSource, Inbox.
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var started = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE reports SET status = 'running', started_at = now() WHERE id = @id AND status IN ('requested', 'running')",
-            new { id = request.ReportId }, cancellationToken: cancellationToken));
+            "UPDATE reports SET status = @running, started_at = now() WHERE id = @id AND status IN (@requested, @running)",
+            new { id = request.ReportId, requested = ReportStates.Requested, running = ReportStates.Running }, cancellationToken: cancellationToken));
         if (started == 0)
         {
             LogAlreadyFinished(logger, request.ReportId);
@@ -52,15 +52,15 @@ internal sealed partial class ReportConsumer(NpgsqlDataSource dataSource, Inbox.
 
         var content = await SalesReport.ComputeAsync(connection, transaction, request.From, request.To, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE reports SET status = 'done', content = @content, completed_at = now() WHERE id = @id AND status = 'running'",
-            new { id = request.ReportId, content }, transaction, cancellationToken: cancellationToken));
+            "UPDATE reports SET status = @done, content = @content, completed_at = now() WHERE id = @id AND status = @running",
+            new { id = request.ReportId, content, done = ReportStates.Done, running = ReportStates.Running }, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         LogDone(logger, request.ReportId, content.Length);
     }
 
     private static string? Reject(ReportRequested request) => request switch
     {
-        { Kind: not SalesReport.Kind } => $"unknown report kind '{request.Kind}'; the only kind is '{SalesReport.Kind}'",
+        { Kind: not ReportKinds.Sales } => $"unknown report kind '{request.Kind}'; the only kind is '{ReportKinds.Sales}'",
         _ when request.To < request.From => $"the range ends ({request.To:yyyy-MM-dd}) before it starts ({request.From:yyyy-MM-dd})",
         _ when request.To.DayNumber - request.From.DayNumber + 1 > ReportRequested.MaxDays => $"the range spans more than {ReportRequested.MaxDays} days",
         _ => null,

@@ -17,8 +17,6 @@ namespace ScaleFast.Worker.Reports;
 /// </remarks>
 internal static class SalesReport
 {
-    public const string Kind = "sales";
-
     public const string Header = "day,product_id,product_name,quantity,revenue";
 
     public static async Task<string> ComputeAsync(
