@@ -25,7 +25,7 @@ public sealed class ReportTests(ScaleFastAppFixture fixture)
         Assert.Equal($"/api/reports/{report.Id}", response.Headers.Location?.OriginalString);
         Assert.Equal(("sales", new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 31), "requested"), (report.Kind, report.From, report.To, report.Status));
         Assert.Equal(1L, await App.QueryScalarAsync<long>(
-            "SELECT count(*) FROM outbox WHERE type = 'ScaleFast.Contracts.ReportRequested' AND payload->>'reportId' = @id",
+            "SELECT count(*) FROM outbox WHERE type = 'report-requested' AND payload->>'reportId' = @id",
             ("id", report.Id.ToString())));
     }
 

@@ -59,8 +59,8 @@ public sealed class WorkerTests(ScaleFastAppFixture fixture)
     }
 
     [Theory]
-    [InlineData("ScaleFast.Contracts.NoSuchMessage", "{}", "unknown message type")]
-    [InlineData("ScaleFast.Contracts.OrderPlaced", "\"not an order\"", "the payload is not a OrderPlaced")]
+    [InlineData("no-such-message", "{}", "unknown message type")]
+    [InlineData("order-placed", "\"not an order\"", "the payload is not a OrderPlaced")]
     public async Task An_outbox_row_that_cannot_be_published_is_set_aside_with_its_reason_and_blocks_nothing(string type, string payload, string reason)
     {
         using var api = App.CreateHttpClient("api-2", "http");
