@@ -1,8 +1,8 @@
 using System.Globalization;
 using ScaleFast.AppHost.Infrastructure;
 using ScaleFast.AppHost.Lab;
-using ScaleFast.AppHost.Local;
 using ScaleFast.AppHost.Monitoring;
+using ScaleFast.Hosting.Local;
 
 namespace ScaleFast.AppHost.Topology;
 
@@ -139,11 +139,9 @@ public static class ScaleFastTopologyExtensions
         {
             // Straight to the process, not through a DCP proxy: the gateway and Prometheus reach
             // each instance without an extra hop on the same cores, and a stopped instance
-            // refuses connections at once. (A proxy-less endpoint must name its port.)
-            var httpPort = port ?? FreePorts.Next();
-            var managementPort = FreePorts.Next();
-            service.WithHttpEndpoint(port: httpPort, targetPort: httpPort, isProxied: false)
-                .WithHttpEndpoint(port: managementPort, targetPort: managementPort, name: ManagementEndpointName, isProxied: false);
+            // refuses connections at once.
+            service.WithProxylessHttpEndpoint(port)
+                .WithProxylessHttpEndpoint(name: ManagementEndpointName);
         }
         else
         {
