@@ -31,7 +31,10 @@ internal static class WorkerServiceExtensions
 
         // Adds the database to /health/ready and the Npgsql pool meter.
         builder.AddNpgsqlDataSource(WorkerConnectionNames.Database);
-        builder.Services.AddSingleton(new SmtpMailer(SmtpServer.Parse(builder.Configuration.GetConnectionString(WorkerConnectionNames.Mail))));
+        // Parsed now, so that a bad connection string stops the start; made by the container, so that
+        // the container disposes it (and the SMTP connections it keeps open) at shutdown.
+        var smtpServer = SmtpServer.Parse(builder.Configuration.GetConnectionString(WorkerConnectionNames.Mail));
+        builder.Services.AddSingleton(_ => new SmtpMailer(smtpServer));
 
         builder.Services.AddSingleton<InboxMetrics>();
         builder.Services.AddSingleton<Inbox.Inbox>();
