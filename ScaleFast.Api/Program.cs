@@ -1,5 +1,4 @@
 using Scalar.AspNetCore;
-using ScaleFast.Api.Benchmark;
 using ScaleFast.Api.Catalog;
 using ScaleFast.Api.Data;
 using ScaleFast.Api.Extensions;
@@ -34,7 +33,7 @@ app.MapInstanceApi();
 app.MapCatalogApi();
 app.MapOrdersApi();
 app.MapReportsApi();
-app.MapBenchmarkApi();
+app.MapBenchmarkEndpoints();
 
 await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();

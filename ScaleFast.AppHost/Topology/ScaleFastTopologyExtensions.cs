@@ -29,6 +29,7 @@ public static class ScaleFastTopologyExtensions
     public static ScaleFastInfrastructure AddScaleFast(this IDistributedApplicationBuilder builder)
     {
         var options = ScaleFastOptionsReader.Read(builder.Configuration);
+        BenchmarkBuild.RequireFor(options);
         // API instances and workers all hold a pool: the budget is shared by both. Each worker also
         // keeps one connection outside its pool, listening for outbox notifications.
         var poolBudget = DatabasePoolBudget.For(options, instances: options.ApiReplicas + options.WorkerReplicas, unpooled: options.WorkerReplicas);

@@ -1,12 +1,10 @@
 using MassTransit;
-using ScaleFast.Worker.Benchmark;
 using Microsoft.Extensions.Options;
 using ScaleFast.Worker.Email;
 using ScaleFast.Worker.Inbox;
 using ScaleFast.Worker.Maintenance;
 using ScaleFast.Worker.Messaging;
 using ScaleFast.Worker.Outbox;
-using ScaleFast.Worker.Ping;
 using ScaleFast.Worker.Reports;
 
 namespace ScaleFast.Worker.Extensions;
@@ -40,26 +38,15 @@ internal static class WorkerServiceExtensions
         builder.Services.AddSingleton<Inbox.Inbox>();
         builder.Services.AddSingleton<OutboxMetrics>();
         builder.Services.AddSingleton<OutboxSignal>();
-        builder.Services.AddSingleton<BenchmarkRun>();
 
         // MassTransit registers its own readiness check: a worker whose bus is down leaves /health/ready.
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
-            bus.AddConsumer<PingRequestedConsumer>();
             bus.AddConsumer<OrderConfirmationConsumer>();
             bus.AddConsumer<ReportConsumer>();
             bus.AddConsumer<ReportFaultConsumer>();
-            if (BenchmarkApi.IsEnabled(builder.Configuration))
-            {
-                bus.AddConsumer<BenchmarkJobConsumer>();
-                bus.AddConsumer<BenchmarkBatchedJobConsumer>(consumer => consumer.Options<BatchOptions>(batch => batch
-                        .SetMessageLimit(BenchmarkBatchedJobConsumer.MessageLimit)
-                        .SetTimeLimit(TimeSpan.FromMilliseconds(10))
-                        .SetConcurrencyLimit(2)))
-                    .Endpoint(endpoint => endpoint.PrefetchCount = 2 * BenchmarkBatchedJobConsumer.MessageLimit);
-                bus.AddConsumer<BenchmarkPingConsumer>();
-            }
+            bus.AddBenchmarkConsumers(builder);
 
             bus.UsingRabbitMq((context, rabbit) =>
             {

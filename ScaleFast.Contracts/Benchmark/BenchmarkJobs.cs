@@ -2,7 +2,8 @@ namespace ScaleFast.Contracts;
 
 /// <summary>
 /// A small job for <c>bench/worker.sh</c>, written to the outbox like any message: its effect is
-/// the consumer's committed inbox row. Consumed only by workers started with <c>Benchmark:Enabled</c>.
+/// the consumer's committed inbox row. Only in a benchmark build (<c>-p:ScaleFastBenchmarks=true</c>),
+/// consumed by workers started with <c>Benchmark:Enabled</c>.
 /// </summary>
 /// <param name="RunId">The benchmark run it belongs to.</param>
 /// <param name="Sequence">Its number within the run.</param>
