@@ -16,6 +16,9 @@ public sealed record IssuedCertificate(string CertificatePem, string KeyPem, str
     [UnsupportedOSPlatform("windows")]
     public async Task<CertificateFiles> WriteAsync(string directory, string name, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(name);
+
         Directory.CreateDirectory(directory);
         var files = new CertificateFiles(
             Path.Combine(directory, $"{name}.crt"), Path.Combine(directory, $"{name}.key"), Path.Combine(directory, $"{name}-ca.crt"));
