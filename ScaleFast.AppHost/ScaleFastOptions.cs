@@ -101,7 +101,10 @@ public sealed class ScaleFastOptions
     [Range(0.0, 1.0)]
     public double TraceSampling { get; set; } = 1.0;
 
-    /// <summary>Maps the API's and the workers' <c>/bench/*</c> endpoints that the benchmarks use. Default false.</summary>
+    /// <summary>
+    /// Maps the API's and the workers' <c>/bench/*</c> endpoints that the benchmarks use. Default false.
+    /// Only a benchmark build has them (<c>-p:ScaleFastBenchmarks=true</c>); the AppHost refuses the knob otherwise.
+    /// </summary>
     public bool BenchmarkEndpoints { get; set; }
 
     /// <summary>Deterministic demo products the API makes sure exist at start. Default 10,000; 0 for none.</summary>

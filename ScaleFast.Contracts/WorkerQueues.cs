@@ -15,9 +15,6 @@ public static class WorkerQueues
     /// <summary>A <c>ReportRequested</c> that failed after its retries → the report marked failed.</summary>
     public const string ReportFault = "report-fault";
 
-    /// <summary><c>PingRequested</c> → <c>PingAnswered</c>: a round trip through the broker.</summary>
-    public const string PingRequested = "ping-requested";
-
     /// <summary>The benchmark's jobs, one transaction each (only with the benchmark endpoints on).</summary>
     public const string BenchmarkJob = "benchmark-job";
 
@@ -31,6 +28,6 @@ public static class WorkerQueues
     /// <param name="benchmarkEndpoints">Whether the benchmark consumers are on.</param>
     public static IReadOnlyList<string> Consumed(bool benchmarkEndpoints) =>
         benchmarkEndpoints
-            ? [OrderConfirmation, Report, ReportFault, PingRequested, BenchmarkJob, BenchmarkBatchedJob, BenchmarkPing]
-            : [OrderConfirmation, Report, ReportFault, PingRequested];
+            ? [OrderConfirmation, Report, ReportFault, BenchmarkJob, BenchmarkBatchedJob, BenchmarkPing]
+            : [OrderConfirmation, Report, ReportFault];
 }

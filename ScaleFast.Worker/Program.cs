@@ -1,4 +1,3 @@
-using ScaleFast.Worker.Benchmark;
 using ScaleFast.Worker.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +8,6 @@ builder.AddWorkerServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.MapBenchmarkApi();
+app.MapBenchmarkEndpoints();
 
 app.Run();

@@ -27,7 +27,8 @@ LUA
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
 common=(--ScaleFast:ApiReplicas 1 --ScaleFast:WorkerReplicas 1 --ScaleFast:GatewayPort 18080)
 
-app_build
+# The benchmark build: the services with their /bench/* endpoints and consumers.
+app_build -p:ScaleFastBenchmarks=true
 echo "Api benchmarks: wrk -t1 -c32, ${seconds} s per figure, $(nproc) cores, local mode."
 
 app_start "$work/data" "${common[@]}" --ScaleFast:BenchmarkEndpoints true

@@ -34,13 +34,17 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? 
 # The mail sink's address and credentials, from its process.
 mail_sink() {
     local pid
-    pid=$(pgrep -f "Rnwood.Smtp4dev.dll" | head -1)
+    # This checkout's sink (run from the repository root): another checkout's may run beside it.
+    for pid in $(pgrep -f "Rnwood.Smtp4dev.dll"); do
+        [ "$(readlink "/proc/$pid/cwd")" = "$PWD" ] && break
+    done
     mail_url=$(tr '\0' '\n' < "/proc/$pid/cmdline" | sed -n 's/^--urls=//p')
     mail_user=$(tr '\0' '\n' < "/proc/$pid/environ" | sed -n 's/^ServerOptions__Users__0__Username=//p')
     mail_password=$(tr '\0' '\n' < "/proc/$pid/environ" | sed -n 's/^ServerOptions__Users__0__Password=//p')
 }
 
-app_build
+# The benchmark build: the services with their /bench/* endpoints and consumers.
+app_build -p:ScaleFastBenchmarks=true
 app_start "$work/data" --ScaleFast:ApiReplicas 1 --ScaleFast:WorkerReplicas 1 --ScaleFast:BenchmarkEndpoints true --ScaleFast:GatewayPort 18080
 worker=$(app_url worker-0)
 api=$(app_url api-0)

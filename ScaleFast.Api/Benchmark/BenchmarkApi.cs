@@ -6,12 +6,12 @@ using ScaleFast.Api.Catalog;
 namespace ScaleFast.Api.Benchmark;
 
 /// <summary>
-/// <c>GET /bench/products/{id}</c>, mapped only with <c>Benchmark:Enabled</c>: the same JSON and
-/// headers as <c>GET /api/products/{id}</c>, from a dictionary in memory. It is the ceiling that
+/// <c>GET /bench/products/{id}</c>, in a benchmark build and mapped only with <c>Benchmark:Enabled</c>:
+/// the same JSON and headers as <c>GET /api/products/{id}</c>, from a dictionary in memory. It is the ceiling that
 /// <c>bench/api.sh</c> compares the cached endpoint with: what this process serves with no cache
 /// lookup at all.
 /// </summary>
-public static class BenchmarkApi
+internal static class BenchmarkApi
 {
     public const string EnabledKey = "Benchmark:Enabled";
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ScaleFast.Api.Http;
@@ -16,16 +17,44 @@ public static class CatalogApi
 
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {
-        var products = app.MapGroup("/api/products").WithTags("Catalog");
+        var products = app.MapGroup("/api/products").WithTags("Catalog")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        products.MapGet("/{id:long}", GetProductAsync).WithName("GetProduct");
-        products.MapGet("/", ListProductsAsync).WithName("ListProducts");
-        products.MapGet("/{id:long}/stock", GetStockAsync).WithName("GetProductStock");
+        products.MapGet("/{id:long}", GetProductAsync).WithName("GetProduct")
+            .WithSummary("Reads a product")
+            .WithDescription("From the cache (memory, then Redis, then PostgreSQL), with its ETag: If-None-Match with the current ETag gets 304.")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        products.MapGet("/", ListProductsAsync).WithName("ListProducts")
+            .WithSummary("Lists products, a page at a time")
+            .WithDescription("By id, optionally in one category; `next` links the following page (keyset paging with `after`).")
+            .ProducesValidationProblem();
+        products.MapGet("/{id:long}/stock", GetStockAsync).WithName("GetProductStock")
+            .WithSummary("Reads a product's stock")
+            .WithDescription("From the database every time: stock changes with every order, so it is never cached.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
-        var writes = products.MapGroup("/").RequireAuthorization(ApiKeyOptions.AdminRole);
-        writes.MapPost("/", CreateProductAsync).WithName("CreateProduct");
-        writes.MapPut("/{id:long}", UpdateProductAsync).WithName("UpdateProduct");
-        writes.MapDelete("/{id:long}", DeleteProductAsync).WithName("DeleteProduct");
+        var writes = products.MapGroup("/").RequireAuthorization(ApiKeyOptions.AdminRole)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        writes.MapPost("/", CreateProductAsync).WithName("CreateProduct")
+            .WithSummary("Creates a product (administrators)")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        writes.MapPut("/{id:long}", UpdateProductAsync).WithName("UpdateProduct")
+            .WithSummary("Replaces a product (administrators)")
+            .WithDescription("Optimistic concurrency: If-Match carries the ETag of the version changed (or * for any); a newer version gets 412.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+        writes.MapDelete("/{id:long}", DeleteProductAsync).WithName("DeleteProduct")
+            .WithSummary("Deletes a product (administrators)")
+            .WithDescription("If-Match carries the ETag of the version deleted (or * for any).")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
 
         return app;
     }
@@ -45,26 +74,13 @@ public static class CatalogApi
             : TypedResults.Ok(product);
     }
 
-    internal static async Task<Results<Ok<ProductPage>, ValidationProblem>> ListProductsAsync(
-        string? category, long? after, int? limit, ProductStore store, CancellationToken cancellationToken)
+    internal static async Task<Ok<ProductPage>> ListProductsAsync(
+        [StringLength(50), NoNulCharacters] string? category,
+        [Range(0, long.MaxValue, ErrorMessage = "Must not be negative.")] long? after,
+        [Range(1, MaxPageSize)] int? limit,
+        ProductStore store,
+        CancellationToken cancellationToken)
     {
-        var errors = new ValidationErrors();
-        errors.RequireLength("category", category, 0, 50);
-        if (after < 0)
-        {
-            errors.Add("after", "Must not be negative.");
-        }
-
-        if (limit is < 1 or > MaxPageSize)
-        {
-            errors.Add("limit", $"Must be between 1 and {MaxPageSize}.");
-        }
-
-        if (!errors.IsEmpty)
-        {
-            return errors.ToProblem();
-        }
-
         var pageSize = limit ?? DefaultPageSize;
         var items = await store.ListAsync(string.IsNullOrEmpty(category) ? null : category, after ?? 0, pageSize, cancellationToken);
         var next = items.Count == pageSize
@@ -86,15 +102,9 @@ public static class CatalogApi
         return TypedResults.Ok(stock);
     }
 
-    internal static async Task<Results<Created<Product>, ValidationProblem, ProblemHttpResult>> CreateProductAsync(
+    internal static async Task<Results<Created<Product>, ProblemHttpResult>> CreateProductAsync(
         ProductRequest request, HttpContext http, ProductStore store, ProductCache cache, CancellationToken cancellationToken)
     {
-        var errors = request.Validate();
-        if (!errors.IsEmpty)
-        {
-            return errors.ToProblem();
-        }
-
         var write = await store.CreateAsync(request, cancellationToken);
         if (write.Product is not { } product)
         {
@@ -107,19 +117,13 @@ public static class CatalogApi
         return TypedResults.Created($"/api/products/{product.Id}", product);
     }
 
-    internal static async Task<Results<Ok<Product>, ValidationProblem, ProblemHttpResult>> UpdateProductAsync(
+    internal static async Task<Results<Ok<Product>, ProblemHttpResult>> UpdateProductAsync(
         long id, ProductRequest request, HttpContext http, ProductStore store, ProductCache cache, CancellationToken cancellationToken)
     {
         var expected = EntityTags.ParseIfMatch(http.Request);
         if (expected.IsMissing)
         {
             return PreconditionRequired();
-        }
-
-        var errors = request.Validate();
-        if (!errors.IsEmpty)
-        {
-            return errors.ToProblem();
         }
 
         var write = await store.UpdateAsync(id, request, expected.Version, cancellationToken);

@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using ScaleFast.Api.Http;
+
 namespace ScaleFast.Api.Catalog;
 
 /// <summary>
@@ -15,7 +18,13 @@ public sealed record Product(
     DateTime UpdatedAt);
 
 /// <summary>The body of <c>POST /api/products</c> and <c>PUT /api/products/{id}</c>.</summary>
-public sealed record ProductRequest(string? Sku, string? Name, string? Description, string? Category, decimal Price, int Stock);
+public sealed record ProductRequest(
+    [Required, StringLength(64), RegularExpression("[A-Za-z0-9_-]*", ErrorMessage = "Only letters, digits, '-' and '_'.")] string? Sku,
+    [Required, StringLength(200), NoNulCharacters] string? Name,
+    [StringLength(2000), NoNulCharacters] string? Description,
+    [Required, StringLength(50), NoNulCharacters] string? Category,
+    [Range(typeof(decimal), "0", "1000000", ParseLimitsInInvariantCulture = true), MaxDecimalPlaces(2)] decimal Price,
+    [Range(0, int.MaxValue)] int Stock);
 
 /// <summary>One page of <c>GET /api/products</c>; <paramref name="Next"/> is the link to the next page, if any.</summary>
 public sealed record ProductPage(IReadOnlyList<Product> Items, string? Next);

@@ -1,5 +1,4 @@
 using Scalar.AspNetCore;
-using ScaleFast.Api.Benchmark;
 using ScaleFast.Api.Catalog;
 using ScaleFast.Api.Data;
 using ScaleFast.Api.Http;
@@ -39,7 +38,7 @@ internal static class ApiApplicationExtensions
         app.MapCatalogApi();
         app.MapOrdersApi();
         app.MapReportsApi();
-        app.MapBenchmarkApi();
+        app.MapBenchmarkEndpoints();
         return app;
     }
 

@@ -45,11 +45,14 @@ internal static class ApiServiceExtensions
 
     /// <summary>
     /// Bad input gets a ProblemDetails answer that says what was wrong: the framework's binding
-    /// errors are thrown (not answered with an empty 400) and caught by <see cref="BadRequestExceptionHandler"/>.
+    /// errors are thrown (not answered with an empty 400) and caught by <see cref="BadRequestExceptionHandler"/>;
+    /// the validation attributes on request types and parameters answer a ValidationProblem that
+    /// names each field as the client wrote it.
     /// </summary>
     private static void AddHttpErrorHandling(this WebApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = ValidationFieldNames.UseJsonNames);
+        builder.Services.AddValidation();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -8,28 +9,34 @@ public static class OrdersApi
 {
     public const string IdempotencyKeyHeader = ScaleFast.Contracts.ApiHeaders.IdempotencyKey;
     public const string ReplayedHeader = "Idempotent-Replayed";
+    public const int MaxIdempotencyKeyLength = 200;
 
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
-        var orders = app.MapGroup("/api/orders").WithTags("Orders");
-        orders.MapPost("/", PlaceOrderAsync).WithName("PlaceOrder");
-        orders.MapGet("/{id:guid}", GetOrderAsync).WithName("GetOrder");
+        var orders = app.MapGroup("/api/orders").WithTags("Orders")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        orders.MapPost("/", PlaceOrderAsync).WithName("PlaceOrder")
+            .WithSummary("Places an order")
+            .WithDescription(
+                "Takes the stock and records the order with its confirmation email in one transaction; a worker sends the email. " +
+                "With Idempotency-Key, a repeat of the same request gets the first answer (Idempotent-Replayed: true) and takes no stock.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        orders.MapGet("/{id:guid}", GetOrderAsync).WithName("GetOrder")
+            .WithSummary("Reads an order")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
     internal static async Task<Results<Created<Order>, ValidationProblem, ProblemHttpResult>> PlaceOrderAsync(
         PlaceOrderRequest request,
-        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        [FromHeader(Name = IdempotencyKeyHeader), Display(Name = IdempotencyKeyHeader), StringLength(MaxIdempotencyKeyLength, MinimumLength = 1),
+         RegularExpression("[!-~]*", ErrorMessage = "Visible ASCII characters only.")] string? idempotencyKey,
         HttpContext http,
         OrderStore store,
         CancellationToken cancellationToken)
     {
-        var errors = request.Validate(idempotencyKey);
-        if (!errors.IsEmpty)
-        {
-            return errors.ToProblem();
-        }
-
         switch (await store.PlaceAsync(request, idempotencyKey, cancellationToken))
         {
             case PlaceOrderOutcome.Placed placed:
@@ -41,12 +48,8 @@ public static class OrdersApi
                 return TypedResults.Created($"/api/orders/{placed.Order.Id}", placed.Order);
 
             case PlaceOrderOutcome.UnknownProducts unknown:
-                foreach (var (line, productId) in unknown.Lines)
-                {
-                    errors.Add($"lines[{line}].productId", $"There is no product {productId}.");
-                }
-
-                return errors.ToProblem();
+                return TypedResults.ValidationProblem(unknown.Lines.ToDictionary(
+                    l => $"lines[{l.Line}].productId", l => new[] { $"There is no product {l.ProductId}." }));
 
             case PlaceOrderOutcome.InsufficientStock insufficient:
                 return TypedResults.Problem(

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using ScaleFast.Api.Http;
 using ScaleFast.Contracts;
 
 namespace ScaleFast.Api.Reports;
@@ -10,45 +9,29 @@ namespace ScaleFast.Api.Reports;
 /// </summary>
 public static class ReportsApi
 {
-
     public static IEndpointRouteBuilder MapReportsApi(this IEndpointRouteBuilder app)
     {
-        var reports = app.MapGroup("/api/reports").WithTags("Reports");
-        reports.MapPost("/", RequestReportAsync).WithName("RequestReport");
-        reports.MapGet("/{id:guid}", GetReportAsync).WithName("GetReport");
-        reports.MapGet("/{id:guid}/content", GetReportContentAsync).WithName("GetReportContent");
+        var reports = app.MapGroup("/api/reports").WithTags("Reports")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        reports.MapPost("/", RequestReportAsync).WithName("RequestReport")
+            .WithSummary("Requests a sales report")
+            .WithDescription("Answered at once (202) with where to poll; a worker produces the report in the background.")
+            .ProducesValidationProblem();
+        reports.MapGet("/{id:guid}", GetReportAsync).WithName("GetReport")
+            .WithSummary("Reads where a report stands")
+            .WithDescription("requested, running, done (with a link to its content) or failed (with the reason).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        reports.MapGet("/{id:guid}/content", GetReportContentAsync).WithName("GetReportContent")
+            .WithSummary("Reads a finished report as CSV")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
-    internal static async Task<Results<Accepted<ReportStatus>, ValidationProblem>> RequestReportAsync(
+    internal static async Task<Accepted<ReportStatus>> RequestReportAsync(
         ReportRequest request, ReportStore store, CancellationToken cancellationToken)
     {
-        var errors = new ValidationErrors();
-        if (request.Kind != ReportKinds.Sales)
-        {
-            errors.Add("kind", $"The only kind is '{ReportKinds.Sales}'.");
-        }
-
-        if (request.From is null)
-        {
-            errors.Add("from", "Required (yyyy-MM-dd).");
-        }
-
-        if (request.To is null)
-        {
-            errors.Add("to", "Required (yyyy-MM-dd).");
-        }
-
-        if (request is { From: { } from, To: { } to } && (to < from || to.DayNumber - from.DayNumber >= ReportRequested.MaxDays))
-        {
-            errors.Add("to", $"Must be on or after 'from', and the range at most {ReportRequested.MaxDays} days.");
-        }
-
-        if (!errors.IsEmpty)
-        {
-            return errors.ToProblem();
-        }
-
         var report = await store.RequestAsync(request.Kind!, request.From!.Value, request.To!.Value, cancellationToken);
         return TypedResults.Accepted($"/api/reports/{report.Id}", report);
     }

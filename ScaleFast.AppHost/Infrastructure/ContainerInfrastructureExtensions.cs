@@ -1,5 +1,6 @@
 using ScaleFast.AppHost.Mail;
 using ScaleFast.AppHost.Monitoring;
+using ScaleFast.Hosting.Local;
 
 namespace ScaleFast.AppHost.Infrastructure;
 
@@ -29,13 +30,13 @@ internal static class ContainerInfrastructureExtensions
         var mailPassword = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{ResourceNames.Mail}-password", special: false);
         var mail = builder.AddResource(new Smtp4devContainerResource(ResourceNames.Mail, mailUserName.Resource, mailPassword))
             .WithImage(Smtp4devImage, Smtp4devTag)
-            .WithSmtp4devSettings(mailUserName.Resource, mailPassword)
-            .WithEndpoint(targetPort: 25, scheme: "smtp", name: MailResources.SmtpEndpointName)
-            .WithHttpEndpoint(targetPort: 80, name: MailResources.HttpEndpointName)
-            .WithUrlForEndpoint(MailResources.HttpEndpointName, url => url.DisplayText = "Mail (smtp4dev)")
-            .WithHttpHealthCheck("/api/messages", statusCode: 401, endpointName: MailResources.HttpEndpointName);
+            .WithSmtp4devSettings(mailUserName.Resource, mailPassword, MailResources.MessagesToKeep)
+            .WithEndpoint(targetPort: 25, scheme: "smtp", name: Smtp4devSettings.SmtpEndpointName)
+            .WithHttpEndpoint(targetPort: 80, name: Smtp4devSettings.HttpEndpointName)
+            .WithUrlForEndpoint(Smtp4devSettings.HttpEndpointName, url => url.DisplayText = "Mail (smtp4dev)")
+            .WithHttpHealthCheck("/api/messages", statusCode: 401, endpointName: Smtp4devSettings.HttpEndpointName);
 
-        return new ScaleFastInfrastructure(InfrastructureMode.Containers, database, redis, rabbitmq, mail);
+        return new ScaleFastInfrastructure(InfrastructureMode.Containers, database, redis, rabbitmq, mail, rabbitmq.GetEndpoint(BrokerMetrics.EndpointName));
     }
 
     /// <summary>The broker's user in every mode: not the default <c>guest</c>.</summary>

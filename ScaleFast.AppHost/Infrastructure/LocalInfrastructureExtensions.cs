@@ -1,9 +1,7 @@
+using System.Globalization;
 using ScaleFast.AppHost.Lab;
-using ScaleFast.AppHost.Local;
-using ScaleFast.AppHost.Local.Postgres;
-using ScaleFast.AppHost.Local.RabbitMQ;
-using ScaleFast.AppHost.Local.Redis;
-using ScaleFast.AppHost.Local.Smtp4dev;
+using ScaleFast.AppHost.Mail;
+using ScaleFast.Hosting.Local;
 
 namespace ScaleFast.AppHost.Infrastructure;
 
@@ -21,29 +19,40 @@ internal static class LocalInfrastructureExtensions
             throw new ScaleFastSetupException("local mode runs the servers from Linux or macOS binaries; on Windows use --ScaleFast:Infrastructure containers.");
         }
 
-        var binaries = LocalBinaries.Require(
-            [
-                LocalBinary.Initdb, LocalBinary.Postgres, LocalBinary.RedisServer, LocalBinary.RabbitMQServer, LocalBinary.Epmd, LocalBinary.Prometheus,
-                .. ServiceAccount.MustSwitchUser ? [LocalBinary.Setpriv] : Array.Empty<LocalBinary>(),
-            ],
-            Environment.GetEnvironmentVariable("PATH"));
+        try
+        {
+            var servers = builder.PrepareLocalServers(new LocalServersOptions
+            {
+                ApplicationName = "scalefast",
+                Servers = LocalServerKinds.Postgres | LocalServerKinds.Redis | LocalServerKinds.RabbitMQ | LocalServerKinds.Prometheus,
+                DataDirectory = options.DataDirectory,
+                CleanStart = options.CleanStart,
+            });
 
-        var dataRoot = LocalDataDirectory.Resolve(options.DataDirectory, builder.AppHostDirectory);
-        LocalDataDirectory.Prepare(dataRoot, options.CleanStart, ServiceAccount.MustSwitchUser);
-        var servers = new LocalServers(binaries, dataRoot);
+            var database = builder.AddLocalPostgres(ResourceNames.Postgres, servers)
+                .WithArgs("-c", $"max_connections={options.DatabaseMaxConnections.ToString(CultureInfo.InvariantCulture)}")
+                .WithPostgresFaults()
+                .AddDatabase(ResourceNames.Database);
 
-        var database = builder.AddLocalPostgres(ResourceNames.Postgres, servers, options.DatabaseMaxConnections)
-            .WithPostgresFaults()
-            .AddDatabase(ResourceNames.Database);
+            var redis = builder.AddLocalRedis(ResourceNames.Redis, servers)
+                .WithRedisFaults();
 
-        var redis = builder.AddLocalRedis(ResourceNames.Redis, servers)
-            .WithRedisFaults();
+            var rabbitmq = builder.AddLocalRabbitMQ(ResourceNames.RabbitMQ, servers, builder.AddRabbitMQUserName())
+                .WithBrokerFaults();
 
-        var rabbitmq = builder.AddLocalRabbitMQ(ResourceNames.RabbitMQ, builder.AddRabbitMQUserName(), servers)
-            .WithBrokerFaults();
+            var mail = builder.AddLocalSmtp4dev(ResourceNames.Mail, RepositoryRoot(builder), builder.AddMailUserName(ResourceNames.Mail), MailResources.MessagesToKeep);
 
-        var mail = builder.AddLocalSmtp4dev(ResourceNames.Mail, Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..")));
-
-        return new ScaleFastInfrastructure(InfrastructureMode.Local, database, redis, rabbitmq, mail) { Local = servers };
+            return new ScaleFastInfrastructure(InfrastructureMode.Local, database, redis, rabbitmq, mail, rabbitmq.Resource.MetricsEndpoint) { Local = servers };
+        }
+        catch (LocalServerSetupException e)
+        {
+            throw new ScaleFastSetupException(
+                $"{e.Message}\n(./run.sh installs and restores what local mode needs; ScaleFast:DataDirectory sets where it keeps its data; " +
+                "with a container runtime, --ScaleFast:Infrastructure containers needs none of this.)", e);
+        }
     }
+
+    /// <summary>The repository's root, whose tool manifest pins smtp4dev.</summary>
+    private static string RepositoryRoot(IDistributedApplicationBuilder builder) =>
+        Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
 }

@@ -1,4 +1,4 @@
-using ScaleFast.AppHost.Local;
+using ScaleFast.Hosting.Local;
 
 namespace ScaleFast.AppHost.Infrastructure;
 
@@ -11,18 +11,17 @@ namespace ScaleFast.AppHost.Infrastructure;
 /// <param name="Redis">The <c>redis</c> server.</param>
 /// <param name="RabbitMQ">The <c>rabbitmq</c> broker.</param>
 /// <param name="Mail">The <c>mail</c> SMTP sink (smtp4dev).</param>
+/// <param name="BrokerMetrics">The broker's Prometheus endpoint (queue depths).</param>
 public sealed record ScaleFastInfrastructure(
     InfrastructureMode Mode,
     IResourceBuilder<IResourceWithConnectionString> Database,
     IResourceBuilder<IResourceWithConnectionString> Redis,
     IResourceBuilder<IResourceWithConnectionString> RabbitMQ,
-    IResourceBuilder<IResourceWithConnectionString> Mail)
+    IResourceBuilder<IResourceWithConnectionString> Mail,
+    EndpointReference BrokerMetrics)
 {
-    /// <summary>The broker's Prometheus endpoint (queue depths).</summary>
-    public EndpointReference BrokerMetrics => new((IResourceWithEndpoints)RabbitMQ.Resource, Monitoring.BrokerMetrics.EndpointName);
-
     /// <summary>Local mode: where the servers keep their data.</summary>
-    public string? DataDirectory => Local?.DataRoot;
+    public string? DataDirectory => Local?.DataDirectory;
 
     /// <summary>Local mode: the resolved binaries and the data root, for servers added later.</summary>
     internal LocalServers? Local { get; init; }

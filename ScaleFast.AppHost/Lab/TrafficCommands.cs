@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using ScaleFast.Contracts;
+using ScaleFast.Hosting.Local;
 
 namespace ScaleFast.AppHost.Lab;
 
@@ -184,7 +185,7 @@ public static partial class TrafficCommands
         IResourceWithConnectionString mail, string run, int expected, TimeSpan limit, CancellationToken cancellationToken)
     {
         var settings = new DbConnectionStringBuilder { ConnectionString = await mail.ConnectionStringExpression.GetValueAsync(cancellationToken) };
-        var web = ((IResourceWithEndpoints)mail).GetEndpoint(Mail.MailResources.HttpEndpointName).Url;
+        var web = ((IResourceWithEndpoints)mail).GetEndpoint(Smtp4devSettings.HttpEndpointName).Url;
         using var client = new HttpClient { BaseAddress = new Uri(web) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{settings["Username"]}:{settings["Password"]}")));

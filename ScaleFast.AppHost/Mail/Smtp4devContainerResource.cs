@@ -1,3 +1,5 @@
+using ScaleFast.Hosting.Local;
+
 namespace ScaleFast.AppHost.Mail;
 
 /// <summary>smtp4dev as the <c>rnwood/smtp4dev</c> container.</summary>
@@ -9,5 +11,5 @@ public sealed class Smtp4devContainerResource(string name, ParameterResource use
 {
     /// <inheritdoc />
     public ReferenceExpression ConnectionStringExpression =>
-        MailResources.ConnectionString(new EndpointReference(this, MailResources.SmtpEndpointName), userName, password);
+        Smtp4devSettings.ConnectionString(new EndpointReference(this, Smtp4devSettings.SmtpEndpointName), userName, password);
 }

@@ -1,3 +1,5 @@
+using ScaleFast.Hosting.Local;
+
 namespace ScaleFast.AppHost.Monitoring;
 
 /// <summary>
@@ -6,8 +8,8 @@ namespace ScaleFast.AppHost.Monitoring;
 /// </summary>
 internal static class BrokerMetrics
 {
-    /// <summary>The broker resource's endpoint for the plugin.</summary>
-    public const string EndpointName = "metrics";
+    /// <summary>The broker resource's endpoint for the plugin, named alike in every mode.</summary>
+    public const string EndpointName = LocalRabbitMQResource.MetricsEndpointName;
 
     /// <summary>The plugin's port inside the container.</summary>
     public const int ContainerPort = 15692;

@@ -1,12 +1,9 @@
-using System.Globalization;
 using System.Runtime.Versioning;
 using ScaleFast.AppHost.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using ScaleFast.AppHost.Local;
-using ScaleFast.AppHost.Local.RabbitMQ;
-using ScaleFast.AppHost.Local.Tls;
 using ScaleFast.Contracts;
+using ScaleFast.Hosting.Local;
 
 namespace ScaleFast.AppHost.Monitoring;
 
@@ -38,7 +35,7 @@ internal static class MonitoringExtensions
 
         if (infrastructure.Mode == InfrastructureMode.Local && !OperatingSystem.IsWindows())
         {
-            builder.AddLocalPrometheus(options, infrastructure, rulesDirectory, targets, password);
+            builder.AddLocalProcessPrometheus(options, infrastructure, rulesDirectory, targets, password);
         }
         else
         {
@@ -47,30 +44,17 @@ internal static class MonitoringExtensions
     }
 
     [UnsupportedOSPlatform("windows")]
-    private static void AddLocalPrometheus(
+    private static void AddLocalProcessPrometheus(
         this IDistributedApplicationBuilder builder, ScaleFastOptions options, ScaleFastInfrastructure infrastructure, string rulesDirectory,
         IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets, IResourceBuilder<ParameterResource> password)
     {
-        var servers = infrastructure.Local!;
-        var prometheus = new LocalPrometheusResource(ResourceNames.Prometheus, servers.Binaries[LocalBinary.Prometheus], servers.DataDirectoryOf(ResourceNames.Prometheus));
-        var port = FreePorts.Next();
-        var directory = Path.GetDirectoryName(prometheus.ConfigurationFile)!;
         // The broker's metrics listener takes only clients its own authority signed.
-        var brokerClient = ((LocalRabbitMQResource)infrastructure.RabbitMQ.Resource).MetricsAuthority.IssueClient(ResourceNames.Prometheus);
+        var brokerClient = ((LocalRabbitMQResource)infrastructure.RabbitMQ.Resource).IssueMetricsClientCertificate(ResourceNames.Prometheus);
 
-        builder.AddResource(prometheus)
-            .WithHttpEndpoint(port: port, targetPort: port, name: LocalPrometheusResource.HttpEndpointName, isProxied: false)
-            .WithArgs(
-                $"--config.file={prometheus.ConfigurationFile}",
-                $"--web.config.file={Path.Combine(directory, PrometheusConfig.WebConfigFileName)}",
-                $"--storage.tsdb.path={prometheus.StorageDirectory}",
-                $"--web.listen-address=127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
-                "--web.enable-lifecycle")
-            .WithUrlForEndpoint(LocalPrometheusResource.HttpEndpointName, url => url.DisplayText = "Prometheus")
-            .WithIconName("DataHistogram")
+        builder.AddLocalPrometheus(ResourceNames.Prometheus, infrastructure.Local!)
             .OnBeforeResourceStarted(async (resource, _, ct) =>
             {
-                Directory.CreateDirectory(resource.StorageDirectory);
+                var directory = resource.DataDirectory;
                 var brokerTls = await brokerClient.WriteAsync(Path.Combine(directory, "tls"), ResourceNames.RabbitMQ, ct);
                 await WriteConfigurationAsync(options, targets, infrastructure.BrokerMetrics, brokerTls, password.Resource, directory, directory,
                     Path.Combine(rulesDirectory, "*.yml"), t => t, ct);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using ScaleFast.AppHost.Local.Tls;
+using ScaleFast.Hosting.Local;
 
 namespace ScaleFast.AppHost.Monitoring;
 
@@ -20,9 +20,9 @@ internal sealed record ScrapeTarget(
 /// </summary>
 internal static class PrometheusConfig
 {
-    public const string ConfigurationFileName = "prometheus.yml";
+    public const string ConfigurationFileName = LocalPrometheusResource.ConfigurationFileName;
     public const string ThresholdsFileName = "thresholds.yml";
-    public const string WebConfigFileName = "web.yml";
+    public const string WebConfigFileName = LocalPrometheusResource.WebConfigurationFileName;
 
     /// <summary>The user Prometheus' UI and API ask for; the password is the <c>prometheus-password</c> parameter.</summary>
     public const string UserName = "scalefast";

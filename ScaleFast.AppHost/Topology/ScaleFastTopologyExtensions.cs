@@ -2,9 +2,9 @@ using System.Globalization;
 using ScaleFast.AppHost.Infrastructure;
 using ScaleFast.AppHost.Kubernetes;
 using ScaleFast.AppHost.Lab;
-using ScaleFast.AppHost.Local;
 using ScaleFast.AppHost.Monitoring;
 using ScaleFast.Contracts;
+using ScaleFast.Hosting.Local;
 
 namespace ScaleFast.AppHost.Topology;
 
@@ -23,6 +23,7 @@ public static class ScaleFastTopologyExtensions
     {
         var options = ScaleFastOptionsReader.Read(builder.Configuration);
         var kubernetes = KubernetesPublisher.Create(builder, options);
+        BenchmarkBuild.RequireFor(options);
         // API instances and workers all hold a pool: the budget is shared by both. Each worker also
         // keeps one connection outside its pool, listening for outbox notifications.
         var poolBudget = kubernetes?.PoolBudget
@@ -136,11 +137,9 @@ public static class ScaleFastTopologyExtensions
         {
             // Straight to the process, not through a DCP proxy: the gateway and Prometheus reach
             // each instance without an extra hop on the same cores, and a stopped instance
-            // refuses connections at once. (A proxy-less endpoint must name its port.)
-            var httpPort = port ?? FreePorts.Next();
-            var managementPort = FreePorts.Next();
-            service.WithHttpEndpoint(port: httpPort, targetPort: httpPort, isProxied: false)
-                .WithHttpEndpoint(port: managementPort, targetPort: managementPort, name: ServiceEndpoints.ManagementEndpointName, isProxied: false);
+            // refuses connections at once.
+            service.WithProxylessHttpEndpoint(port)
+                .WithProxylessHttpEndpoint(name: ServiceEndpoints.ManagementEndpointName);
         }
         else
         {

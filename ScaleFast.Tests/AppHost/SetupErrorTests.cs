@@ -52,6 +52,7 @@ public sealed class SetupErrorTests : IDisposable
     [InlineData("--ScaleFast:ApiReplicas", "0", "ScaleFast:ApiReplicas")]
     [InlineData("--ScaleFast:GatewayPort", "eighty", "ScaleFast:GatewayPort")]
     [InlineData("--ScaleFast:PoolFactor", "64", "above ScaleFast:DatabaseMaxConnections = 100")]
+    [InlineData("--ScaleFast:BenchmarkEndpoints", "true", "-p:ScaleFastBenchmarks=true")]
     public async Task An_invalid_knob_is_named_in_a_readable_message(string key, string value, string named)
     {
         var result = await AppHostProcess.RunAsync([key, value, "--ScaleFast:DataDirectory", _data.FullName], timeout: TimeSpan.FromSeconds(60));

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using MassTransit;
 using ScaleFast.AppHost.Infrastructure;
 using ScaleFast.Contracts;
 using ScaleFast.Tests.Infrastructure;
@@ -98,29 +97,6 @@ public sealed class TopologyTests(ScaleFastAppFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(ServiceEndpoints.ReadinessPath)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/metrics")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await management.GetAsync("/api/instance")).StatusCode);
-    }
-
-    [Fact]
-    public async Task A_published_message_reaches_a_worker_and_is_answered()
-    {
-        var broker = await fixture.App.GetConnectionStringAsync(ResourceNames.RabbitMQ);
-        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(new Uri(broker!)));
-        using var timeout = new CancellationTokenSource(TestSettings.RequestTimeout);
-        await bus.StartAsync(timeout.Token);
-        try
-        {
-            var client = bus.CreateRequestClient<PingRequested>(RequestTimeout.After(s: 20));
-            var ping = new PingRequested(Guid.NewGuid(), DateTimeOffset.UtcNow);
-
-            var answer = await client.GetResponse<PingAnswered>(ping, timeout.Token);
-
-            Assert.Equal(ping.PingId, answer.Message.PingId);
-            Assert.Contains(answer.Message.Worker, WorkerInstances);
-        }
-        finally
-        {
-            await bus.StopAsync(CancellationToken.None);
-        }
     }
 
     private sealed record InstanceStatus(string Instance, DependencyStatus Database, DependencyStatus Cache);

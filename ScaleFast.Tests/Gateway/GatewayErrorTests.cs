@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
-using ScaleFast.AppHost.Local;
+using ScaleFast.Hosting.Local;
 using ScaleFast.Gateway.Extensions;
 using ScaleFast.Tests.Api;
 

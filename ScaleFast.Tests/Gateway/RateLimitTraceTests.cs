@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
-using ScaleFast.AppHost.Local;
+using ScaleFast.Hosting.Local;
 using ScaleFast.Gateway.Extensions;
 using ScaleFast.Tests.Infrastructure;
 

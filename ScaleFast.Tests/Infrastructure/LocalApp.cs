@@ -40,7 +40,7 @@ public sealed class LocalApp : IAsyncDisposable
             "--ScaleFast:Infrastructure=local",
             $"--ScaleFast:DataDirectory={dataDirectory}",
             // Not 8080: a ScaleFast started by hand may hold it, and the endpoint is proxy-less.
-            $"--ScaleFast:GatewayPort={ScaleFast.AppHost.Local.FreePorts.Next()}",
+            $"--ScaleFast:GatewayPort={ScaleFast.Hosting.Local.FreePorts.Next()}",
             .. extraArguments,
         ];
 

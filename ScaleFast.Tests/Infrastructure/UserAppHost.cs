@@ -59,7 +59,7 @@ public sealed partial class UserAppHost : IAsyncDisposable
     {
         var data = Directory.CreateTempSubdirectory("scalefast-user-");
         var (dashboardPort, otlpPort, resourceServicePort, gatewayPort) =
-            (ScaleFast.AppHost.Local.FreePorts.Next(), ScaleFast.AppHost.Local.FreePorts.Next(), ScaleFast.AppHost.Local.FreePorts.Next(), ScaleFast.AppHost.Local.FreePorts.Next());
+            (ScaleFast.Hosting.Local.FreePorts.Next(), ScaleFast.Hosting.Local.FreePorts.Next(), ScaleFast.Hosting.Local.FreePorts.Next(), ScaleFast.Hosting.Local.FreePorts.Next());
         var dashboard = new Uri($"http://localhost:{dashboardPort}");
         var otlp = new Uri($"http://localhost:{otlpPort}");
 

@@ -8,8 +8,8 @@ using Npgsql;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using ScaleFast.AppHost.Infrastructure;
-using ScaleFast.AppHost.Local.Tls;
 using ScaleFast.AppHost.Monitoring;
+using ScaleFast.Hosting.Local;
 using ScaleFast.Tests.Infrastructure;
 
 namespace ScaleFast.Tests.Security;

@@ -7,8 +7,8 @@ using ScaleFast.Contracts;
 namespace ScaleFast.Worker.Benchmark;
 
 /// <summary>
-/// The worker's benchmark endpoints, mapped only with <c>Benchmark:Enabled</c> (as its consumers
-/// are registered), for <c>bench/worker.sh</c>, which runs the worker alone
+/// The worker's benchmark endpoints, in a benchmark build and mapped only with <c>Benchmark:Enabled</c>
+/// (as its consumers are registered), for <c>bench/worker.sh</c>, which runs the worker alone
 /// (<c>ScaleFast:WorkerReplicas 1</c>) so that this process sees every message of a run:
 /// <list type="bullet">
 /// <item><c>POST /bench/jobs/outbox?count=&amp;size=&amp;batched=</c>: writes <c>count</c> outbox rows in one

@@ -1,13 +1,11 @@
 using MassTransit;
 using ScaleFast.Contracts;
-using ScaleFast.Worker.Benchmark;
 using Microsoft.Extensions.Options;
 using ScaleFast.Worker.Email;
 using ScaleFast.Worker.Inbox;
 using ScaleFast.Worker.Maintenance;
 using ScaleFast.Worker.Messaging;
 using ScaleFast.Worker.Outbox;
-using ScaleFast.Worker.Ping;
 using ScaleFast.Worker.Reports;
 
 namespace ScaleFast.Worker.Extensions;
@@ -32,37 +30,25 @@ internal static class WorkerServiceExtensions
 
         // Adds the database to /health/ready and the Npgsql pool meter.
         builder.AddNpgsqlDataSource(WorkerConnectionNames.Database);
-        builder.Services.AddSingleton(new SmtpMailer(SmtpServer.Parse(builder.Configuration.GetConnectionString(WorkerConnectionNames.Mail))));
+        // Parsed now, so that a bad connection string stops the start; made by the container, so that
+        // the container disposes it (and the SMTP connections it keeps open) at shutdown.
+        var smtpServer = SmtpServer.Parse(builder.Configuration.GetConnectionString(WorkerConnectionNames.Mail));
+        builder.Services.AddSingleton(_ => new SmtpMailer(smtpServer));
 
         builder.Services.AddSingleton<InboxMetrics>();
         builder.Services.AddSingleton<Inbox.Inbox>();
         builder.Services.AddSingleton<OutboxMetrics>();
         builder.Services.AddSingleton<OutboxSignal>();
-        builder.Services.AddSingleton<BenchmarkRun>();
 
         // MassTransit registers its own readiness check: a worker whose bus is down leaves /health/ready.
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
             // Queue names are a contract (the Kubernetes publisher scales workers on their length).
-            bus.AddConsumer<PingRequestedConsumer>().Endpoint(endpoint => endpoint.Name = WorkerQueues.PingRequested);
             bus.AddConsumer<OrderConfirmationConsumer>().Endpoint(endpoint => endpoint.Name = WorkerQueues.OrderConfirmation);
             bus.AddConsumer<ReportConsumer>().Endpoint(endpoint => endpoint.Name = WorkerQueues.Report);
             bus.AddConsumer<ReportFaultConsumer>().Endpoint(endpoint => endpoint.Name = WorkerQueues.ReportFault);
-            if (BenchmarkApi.IsEnabled(builder.Configuration))
-            {
-                bus.AddConsumer<BenchmarkJobConsumer>().Endpoint(endpoint => endpoint.Name = WorkerQueues.BenchmarkJob);
-                bus.AddConsumer<BenchmarkBatchedJobConsumer>(consumer => consumer.Options<BatchOptions>(batch => batch
-                        .SetMessageLimit(BenchmarkBatchedJobConsumer.MessageLimit)
-                        .SetTimeLimit(TimeSpan.FromMilliseconds(10))
-                        .SetConcurrencyLimit(2)))
-                    .Endpoint(endpoint =>
-                    {
-                        endpoint.Name = WorkerQueues.BenchmarkBatchedJob;
-                        endpoint.PrefetchCount = 2 * BenchmarkBatchedJobConsumer.MessageLimit;
-                    });
-                bus.AddConsumer<BenchmarkPingConsumer>().Endpoint(endpoint => endpoint.Name = WorkerQueues.BenchmarkPing);
-            }
+            bus.AddBenchmarkConsumers(builder);
 
             bus.UsingRabbitMq((context, rabbit) =>
             {

@@ -3,6 +3,8 @@ using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 
 namespace ScaleFast.Worker.Outbox;
 
@@ -16,90 +18,106 @@ namespace ScaleFast.Worker.Outbox;
 /// <item>mark them sent and commit.</item>
 /// </list>
 /// Anything failing rolls the batch back: its rows stay pending and the relay tries again after a
-/// growing back-off, cut short when the bus reconnects. A row published but not marked (a crash before the commit) is published
-/// again; consumers' inboxes key on the message id, so that has no second effect.
+/// growing back-off; while the bus is not connected to the broker, it waits for the bus instead, and
+/// relays as soon as MassTransit has reconnected. A row published but not marked (a crash before the
+/// commit) is published again; consumers' inboxes key on the message id, so that has no second effect.
 /// </summary>
-internal sealed partial class OutboxRelay(
-    NpgsqlDataSource dataSource,
-    IBusControl bus,
-    OutboxSignal signal,
-    OutboxMetrics metrics,
-    IOptions<OutboxOptions> options,
-    ILogger<OutboxRelay> logger) : BackgroundService
+internal sealed partial class OutboxRelay : BackgroundService
 {
     private static readonly JsonSerializerOptions PayloadOptions = new(JsonSerializerDefaults.Web);
-    private static readonly TimeSpan HealthCheckInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often the relay asks the bus whether it is connected while it waits for it.</summary>
+    private static readonly TimeSpan BusCheckInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IBusControl _bus;
+    private readonly OutboxSignal _signal;
+    private readonly OutboxMetrics _metrics;
+    private readonly OutboxOptions _settings;
+    private readonly ILogger<OutboxRelay> _logger;
+    private readonly ResiliencePipeline _retry;
+    private readonly ResiliencePipeline<bool> _untilBusConnected;
+
+    public OutboxRelay(
+        NpgsqlDataSource dataSource, IBusControl bus, OutboxSignal signal, OutboxMetrics metrics, IOptions<OutboxOptions> options, ILogger<OutboxRelay> logger)
+    {
+        _dataSource = dataSource;
+        _bus = bus;
+        _signal = signal;
+        _metrics = metrics;
+        _settings = options.Value;
+        _logger = logger;
+        _retry = RetryForever.Pipeline(TimeSpan.FromMilliseconds(200), _settings.MaxBackoff,
+            // A disconnected bus is waited for (ExecuteAsync), not retried on a timer.
+            handles: e => e is not BrokerUnavailableException,
+            onRetry: (e, delay) =>
+            {
+                metrics.RelayFailed();
+                LogRelayFailed(logger, e.GetBaseException().Message, delay);
+            });
+        _untilBusConnected = new ResiliencePipelineBuilder<bool>()
+            .AddRetry(new RetryStrategyOptions<bool>
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is false),
+                BackoffType = DelayBackoffType.Constant,
+                Delay = BusCheckInterval,
+                MaxRetryAttempts = int.MaxValue,
+            })
+            .Build();
+    }
+
+    private bool IsBusConnected => _bus.CheckHealth().Status == BusHealthStatus.Healthy;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var settings = options.Value;
-        var backoff = new Backoff(TimeSpan.FromMilliseconds(200), settings.MaxBackoff);
-
-        // The bus connects after the host starts: waiting for it is how a start goes, not a failure.
-        LogWaitingForBus(logger);
-        while (bus.CheckHealth().Status != BusHealthStatus.Healthy)
+        try
         {
-            try
+            // The bus connects after the host starts: waiting for it is how a start goes, not a failure.
+            LogWaitingForBus(_logger);
+            await WhenBusConnectedAsync(stoppingToken);
+
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await Task.Delay(HealthCheckInterval, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                try
+                {
+                    await _retry.ExecuteAsync(RelayPendingAsync, stoppingToken);
+                    await _signal.WaitAsync(_settings.PollInterval, stoppingToken);
+                }
+                catch (BrokerUnavailableException e)
+                {
+                    // MassTransit reconnects by itself; the rows that pile up meanwhile leave as soon as it has.
+                    _metrics.RelayFailed();
+                    LogWaitingForBusAgain(_logger, e.Message);
+                    await WhenBusConnectedAsync(stoppingToken);
+                }
             }
         }
-
-        while (!stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            try
-            {
-                if (bus.CheckHealth().Status != BusHealthStatus.Healthy)
-                {
-                    // The consumers' queues may not be bound yet, or the broker is away.
-                    throw new BrokerUnavailableException("the bus is not connected to the broker");
-                }
-
-                while (await RelayBatchAsync(settings, stoppingToken) == settings.BatchSize)
-                {
-                }
-
-                backoff.Reset();
-                await signal.WaitAsync(settings.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                var delay = backoff.Next();
-                metrics.RelayFailed();
-                LogRelayFailed(logger, e.GetBaseException().Message, delay);
-                await BackOffAsync(delay, stoppingToken);
-            }
+            // The worker is stopping.
         }
     }
 
-    /// <summary>
-    /// Waits <paramref name="delay"/>, or less when the bus reconnects meanwhile: MassTransit
-    /// reconnects on its own, and the rows that piled up should leave as soon as it has.
-    /// </summary>
-    private async Task BackOffAsync(TimeSpan delay, CancellationToken cancellationToken)
+    /// <summary>Relays batches until one is not full.</summary>
+    private async ValueTask RelayPendingAsync(CancellationToken cancellationToken)
     {
-        var wasHealthy = bus.CheckHealth().Status == BusHealthStatus.Healthy;
-        for (var waited = TimeSpan.Zero; waited < delay && !cancellationToken.IsCancellationRequested; waited += HealthCheckInterval)
+        if (!IsBusConnected)
         {
-            await Task.Delay(HealthCheckInterval, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (!wasHealthy && bus.CheckHealth().Status == BusHealthStatus.Healthy)
-            {
-                return;
-            }
+            // The consumers' queues may not be bound yet, or the broker is away.
+            throw new BrokerUnavailableException("the bus is not connected to the broker");
+        }
+
+        while (await RelayBatchAsync(_settings, cancellationToken) == _settings.BatchSize)
+        {
         }
     }
+
+    private async Task WhenBusConnectedAsync(CancellationToken cancellationToken) =>
+        await _untilBusConnected.ExecuteAsync(_ => ValueTask.FromResult(IsBusConnected), cancellationToken);
 
     private async Task<int> RelayBatchAsync(OutboxOptions settings, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(
@@ -128,7 +146,7 @@ internal sealed partial class OutboxRelay(
             var (message, messageType, error) = Read(row);
             if (message is not null && messageType is not null)
             {
-                confirms.Add(bus.Publish(message, messageType, context => Stamp(context, row.Id), timeout.Token));
+                confirms.Add(_bus.Publish(message, messageType, context => Stamp(context, row.Id), timeout.Token));
                 published.Add(row);
             }
             else
@@ -154,13 +172,13 @@ internal sealed partial class OutboxRelay(
         var now = DateTime.UtcNow;
         foreach (var row in published)
         {
-            metrics.Published(row.Type, now - row.CreatedAt);
+            _metrics.Published(row.Type, now - row.CreatedAt);
         }
 
         foreach (var (row, reason) in rejected)
         {
-            metrics.Rejected(row.Type);
-            LogRejected(logger, row.Id, row.Type, reason);
+            _metrics.Rejected(row.Type);
+            LogRejected(_logger, row.Id, row.Type, reason);
         }
 
         return rows.Count;
@@ -196,6 +214,9 @@ internal sealed partial class OutboxRelay(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The outbox relay starts once the bus is connected to the broker.")]
     private static partial void LogWaitingForBus(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The bus lost the broker ({Reason}); the outbox rows stay pending until it has reconnected.")]
+    private static partial void LogWaitingForBusAgain(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relaying the outbox failed ({Reason}); the rows stay pending, next attempt in {Delay}.")]
     private static partial void LogRelayFailed(ILogger logger, string reason, TimeSpan delay);

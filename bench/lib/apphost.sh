@@ -1,6 +1,7 @@
 # Shared by the bench/ scripts: start the AppHost (Release, local mode) and wait until every
 # resource is healthy, find an instance's address, stop it all again.
 #   source bench/lib/apphost.sh
+#   app_build [-p:ScaleFastBenchmarks=true]      the Release build; the property adds the /bench/* endpoints
 #   app_start DATA_DIR [AppHost arguments...]   sets APP_PID, APP_LOG, APP_SECONDS
 #     APP_ENVIRONMENT=Production runs it without the launch profile, as Production: then the
 #     services do not get the Development telemetry settings (1 s OTLP export, exemplars).
@@ -15,7 +16,7 @@
 shopt -s inherit_errexit
 
 app_build() {
-    dotnet build ScaleFast.AppHost -c Release -v quiet -nologo >/dev/null
+    dotnet build ScaleFast.AppHost -c Release -v quiet -nologo "$@" >/dev/null
 }
 
 app_start() {
@@ -51,7 +52,8 @@ app_start() {
 
 app_pid() {
     local instance=$1 pid
-    for pid in $(pgrep -f "bin/Release/net10.0/ScaleFast\."); do
+    # This checkout's processes only: another checkout's app may run on the same machine.
+    for pid in $(pgrep -f "^$PWD/ScaleFast\.[A-Za-z]+/bin/Release/net10.0/ScaleFast\."); do
         tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qx "ScaleFast__Instance=$instance" || continue
         echo "$pid"
         return 0

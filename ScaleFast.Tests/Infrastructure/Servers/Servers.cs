@@ -24,7 +24,7 @@ internal static class Servers
             "-D", data, "-U", "postgres", "--auth=scram-sha-256", $"--pwfile={passwordFile}", "--no-sync", "-E", "UTF8", "--locale=C");
         await ServerProcess.RunAsync(initdb, initdbArguments);
 
-        var port = ScaleFast.AppHost.Local.FreePorts.Next();
+        var port = ScaleFast.Hosting.Local.FreePorts.Next();
         var (postgres, arguments) = ServerProcess.AsUser("postgres", $"{bin}/postgres",
             "-D", data, "-p", port.ToString(CultureInfo.InvariantCulture), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "fsync=off");
         var server = await ServerProcess.StartAsync(directory, port, postgres, arguments);
@@ -45,7 +45,7 @@ internal static class Servers
     {
         var directory = ServerProcess.CreateDirectory("redis");
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        var port = ScaleFast.AppHost.Local.FreePorts.Next();
+        var port = ScaleFast.Hosting.Local.FreePorts.Next();
         var server = await ServerProcess.StartAsync(directory, port, "redis-server",
             "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--requirepass", password, "--save", "", "--appendonly", "no");
         return (server, $"127.0.0.1:{port},password={password}");
