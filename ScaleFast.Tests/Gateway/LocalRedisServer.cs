@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using ScaleFast.AppHost.Local;
+using ScaleFast.Gateway.RateLimiting;
+using StackExchange.Redis;
+
+namespace ScaleFast.Tests.Gateway;
+
+/// <summary>
+/// A redis-server of a test's own (free port, no persistence), which the test may stop
+/// (<c>SIGSTOP</c>: Redis hangs), resume or kill, and the limiters built on it as the gateway
+/// builds them.
+/// </summary>
+internal sealed class LocalRedisServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly DirectoryInfo _directory;
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly List<IAsyncDisposable> _limiters = [];
+
+    private LocalRedisServer(Process process, DirectoryInfo directory, int port)
+    {
+        _process = process;
+        _directory = directory;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>The gateway's connection settings: a missing connection fails at once.</summary>
+    public ConfigurationOptions Configuration
+    {
+        get
+        {
+            var configuration = ConfigurationOptions.Parse($"127.0.0.1:{Port},abortConnect=false,connectTimeout=1000");
+            configuration.BacklogPolicy = BacklogPolicy.FailFast;
+            return configuration;
+        }
+    }
+
+    public IMeterFactory MeterFactory => _services.GetRequiredService<IMeterFactory>();
+
+    public static async Task<LocalRedisServer> StartAsync()
+    {
+        var port = FreePorts.Next();
+        var directory = Directory.CreateTempSubdirectory("scalefast-test-redis-");
+        var process = Process.Start(new ProcessStartInfo(
+            "redis-server", ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.FullName])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        var server = new LocalRedisServer(process, directory, port);
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); ; await Task.Delay(50))
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                return server;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            {
+                // Not listening yet.
+            }
+        }
+    }
+
+    /// <summary>
+    /// A limiter (its own connection and batch loop) as a gateway would have it; by default with a
+    /// timeout that a loaded machine does not reach, for the tests of its decisions.
+    /// </summary>
+    public async Task<RedisDecisionBatcher> CreateLimiterAsync(TimeSpan window, TimeSpan? timeout = null, Func<long>? clock = null, int maxPending = RedisDecisionBatcher.MaxPendingDecisions)
+    {
+        var connection = await ConnectionMultiplexer.ConnectAsync(Configuration);
+        var options = new RateLimitingOptions { Window = window, RedisTimeout = timeout ?? TimeSpan.FromSeconds(10) };
+        var limiter = new RedisDecisionBatcher(
+            new SlidingWindowBuckets(connection, window, clock), options, MeterFactory, NullLogger<RedisDecisionBatcher>.Instance, maxPending);
+        _limiters.Add(limiter);
+        _limiters.Add(connection);
+        return limiter;
+    }
+
+    public async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> command)
+    {
+        using var client = await ConnectionMultiplexer.ConnectAsync(Configuration);
+        return await command(client.GetDatabase());
+    }
+
+    /// <summary>Redis hangs: it keeps its connections and answers nothing.</summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
+    /// <summary>Redis is gone: its port refuses connections.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await ResumeAsync();
+        }
+
+        foreach (var limiter in Enumerable.Reverse(_limiters))
+        {
+            await limiter.DisposeAsync();
+        }
+
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process.Dispose();
+        await _services.DisposeAsync();
+        _directory.Delete(recursive: true);
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+}
