@@ -19,6 +19,9 @@ public sealed class RateLimitFaultTests
     // What a loaded 2-core machine may add to a timeout before the waiting request runs again.
     private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(750);
 
+    // A decision left waiting fails the test here instead of hanging it.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
     [Fact]
     public async Task With_Redis_hung_decisions_fail_within_the_timeout_then_at_once_until_it_answers()
     {
@@ -27,7 +30,7 @@ public sealed class RateLimitFaultTests
         await redis.PauseAsync();
 
         var clock = Stopwatch.StartNew();
-        var waited = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => limiter.DecideAsync("test:hung", 1000).AsTask()));
+        var waited = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => limiter.DecideAsync("test:hung", 1000).AsTask())).WaitAsync(Bound);
         var elapsed = clock.Elapsed;
         var meanwhile = limiter.DecideAsync("test:hung", 1000);
 
@@ -50,7 +53,7 @@ public sealed class RateLimitFaultTests
         for (var round = 0; round < 3; round++)
         {
             var clock = Stopwatch.StartNew();
-            var decisions = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => limiter.DecideAsync("test:gone", 1000).AsTask()));
+            var decisions = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => limiter.DecideAsync("test:gone", 1000).AsTask())).WaitAsync(Bound);
 
             Assert.All(decisions, d => Assert.Equal(RateLimitOutcome.Unavailable, d.Outcome));
             Assert.InRange(clock.Elapsed, TimeSpan.Zero, Timeout + Slack);
