@@ -16,11 +16,12 @@ internal sealed class SlidingWindowBuckets
 {
     /// <summary>
     /// Buckets per window (k). More buckets refuse closer to the exact window (the least a client
-    /// gets is the limit per window plus one bucket), but every bucket takes three bytes of the
-    /// key's value; ten keep it within the 44 bytes Redis stores inline with the key's object.
-    /// Changing it changes the stored format: old keys would be misread until they expire.
+    /// gets is the limit per window plus one bucket), but each takes three bytes of the key's
+    /// value: six keep it at 28 bytes, the most that fits the smallest allocation Redis makes for
+    /// a value beside a key of this length. Changing it changes the stored format: old keys would
+    /// be misread until they expire.
     /// </summary>
-    public const int BucketsPerWindow = 10;
+    public const int BucketsPerWindow = 6;
 
     /// <summary>Keys are under their own prefix: the sorted sets of the earlier sliding-window log had another shape.</summary>
     public const string KeyPrefix = "scalefast:rl:";

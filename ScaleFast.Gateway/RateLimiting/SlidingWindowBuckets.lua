@@ -7,10 +7,12 @@
 -- ARGV[3]     buckets per window (k)
 -- ARGV[3 + i] the limit of decision i
 --
--- A key holds the number of its newest bucket and the requests admitted in that bucket and the
--- k before it, oldest first, packed in one string. A request is admitted when those k + 1
--- buckets, which cover the last window whole, hold fewer than the limit. The key expires when
--- its newest bucket stops counting, so an idle client leaves nothing behind.
+-- A key is one string: the number of its newest bucket (modulo 2^32), the requests admitted in
+-- that bucket and the k before it (oldest first), and their total. A request is admitted when
+-- the total, over k + 1 buckets that cover the last window whole, is under the limit. Within the
+-- newest bucket a decision rewrites only its count and the total; the key is rebuilt, and its
+-- expiry moved, only when a new bucket begins. It expires when its newest bucket stops counting,
+-- so an idle client leaves nothing behind.
 --
 -- Returns one integer per decision:
 --   (milliseconds until the oldest admitted request stops counting) * 2^21 + remaining * 2 + admitted
@@ -21,48 +23,74 @@ if now == 0 then
 end
 local width = tonumber(ARGV[2])
 local k = tonumber(ARGV[3])
-local format = '<d' .. string.rep('I3', k + 1)
 local current = math.floor(now / width)
+local wrap = 4294967296
+local layout = '<I4' .. string.rep('I3', k + 1) .. 'I3'
+-- Where the newest bucket's count starts (the total follows it); bucket j (1 = oldest) is at 2 + 3j.
+local newestAt = 5 + 3 * k
 
 local results = {}
 local counts = {}
 for i, key in ipairs(KEYS) do
   local limit = tonumber(ARGV[3 + i])
   local stored = redis.call('GET', key)
-  local fields
   local newest = current
+  local behind = k + 1
   if stored then
-    fields = { struct.unpack(format, stored) }
-    -- A clock that stepped back counts into the newest bucket rather than rewriting the past.
-    newest = math.max(current, fields[1])
-  end
-
-  -- counts[j] is bucket (newest - k - 1 + j); a stored key is shifted to end at newest.
-  local shift = stored and newest - fields[1] or 0
-  local total = 0
-  for j = 1, k + 1 do
-    local count = 0
-    if stored and j + shift <= k + 1 then
-      count = fields[1 + j + shift]
+    local number = struct.unpack('<I4', stored)
+    local ahead = (number - current) % wrap
+    if ahead < wrap / 2 then
+      -- The newest bucket is now's, or later if the clock stepped back: count into it.
+      newest = current + ahead
+      behind = 0
+    else
+      behind = (current - number) % wrap
     end
-    counts[j] = count
-    total = total + count
   end
 
   local admitted = 0
-  if total < limit then
-    admitted = 1
-    total = total + 1
-    counts[k + 1] = counts[k + 1] + 1
-    -- Bucket n counts until (n + k + 1) * width: the key lives as long as its newest bucket.
-    redis.call('SET', key, struct.pack(format, newest, unpack(counts, 1, k + 1)),
-      'PX', math.ceil(((newest + k + 1) * width - now) / 1000))
+  local total
+  local oldest = k + 1
+  if behind == 0 then
+    local count
+    count, total = struct.unpack('<I3I3', stored, newestAt)
+    if total < limit then
+      admitted = 1
+      total = total + 1
+      redis.call('SETRANGE', key, newestAt - 1, struct.pack('<I3I3', count + 1, total))
+    end
+    for j = 1, k do
+      if struct.unpack('<I3', stored, 2 + 3 * j) > 0 then
+        oldest = j
+        break
+      end
+    end
+  else
+    -- A new bucket: shift the counts that still count, drop the rest.
+    local fields = stored and { struct.unpack(layout, stored) }
+    total = 0
+    for j = 1, k + 1 do
+      local count = 0
+      if stored and j + behind <= k + 1 then
+        count = fields[1 + j + behind]
+      end
+      counts[j] = count
+      total = total + count
+      if count > 0 and j < oldest then
+        oldest = j
+      end
+    end
+    if total < limit then
+      admitted = 1
+      total = total + 1
+      counts[k + 1] = counts[k + 1] + 1
+      counts[k + 2] = total
+      -- Bucket n counts until (n + k + 1) * width: the key lives as long as its newest bucket.
+      redis.call('SET', key, struct.pack(layout, newest % wrap, unpack(counts, 1, k + 2)),
+        'PX', math.ceil(((newest + k + 1) * width - now) / 1000))
+    end
   end
 
-  local oldest = 1
-  while counts[oldest] == 0 and oldest <= k do
-    oldest = oldest + 1
-  end
   local reset = math.ceil(((newest + oldest) * width - now) / 1000)
   results[i] = reset * 2097152 + math.max(0, limit - total) * 2 + admitted
 end

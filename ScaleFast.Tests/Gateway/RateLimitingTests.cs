@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.Gateway.RateLimiting;
 
 namespace ScaleFast.Tests.Gateway;
 
@@ -31,8 +32,10 @@ public sealed class RateLimitingTests(GatewayAppFixture fixture)
         Assert.Equal("0", Header(rejected, "RateLimit-Remaining"));
         var retryAfter = rejected.Headers.RetryAfter?.Delta;
         Assert.NotNull(retryAfter);
-        // Until the oldest write's bucket stops counting: at most the window and one bucket.
-        Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(GatewayAppFixture.WindowSeconds * 1.1));
+        // Until the oldest write's bucket stops counting: at most the window and one bucket, in whole seconds.
+        var window = TimeSpan.FromSeconds(GatewayAppFixture.WindowSeconds);
+        var longest = window + TimeSpan.FromMicroseconds(SlidingWindowBuckets.BucketMicroseconds(window));
+        Assert.InRange(retryAfter.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(Math.Ceiling(longest.TotalSeconds)));
         Assert.NotEqual(HttpStatusCode.TooManyRequests, otherClient.StatusCode);
 
         await Task.Delay(retryAfter.Value);

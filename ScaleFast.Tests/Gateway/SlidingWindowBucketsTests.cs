@@ -95,14 +95,16 @@ public sealed class SlidingWindowBucketsTests(ITestOutputHelper output)
 
         Assert.Equal(10, decisions.Count(d => d.Outcome == RateLimitOutcome.Allowed));
         Assert.Equal(30, decisions.Count(d => d.Outcome == RateLimitOutcome.Rejected));
-        Assert.All(decisions.Where(d => d.Outcome == RateLimitOutcome.Rejected), d => Assert.InRange(d.Reset, Window - TimeSpan.FromSeconds(1), Window * 1.1));
+        var bucket = TimeSpan.FromMicroseconds(SlidingWindowBuckets.BucketMicroseconds(Window));
+        Assert.All(decisions.Where(d => d.Outcome == RateLimitOutcome.Rejected), d => Assert.InRange(d.Reset, Window - bucket, Window + bucket));
     }
 
     [Fact]
-    public async Task A_refused_client_is_admitted_once_its_reset_has_passed()
+    public async Task A_refused_client_stays_refused_until_its_reset_and_is_admitted_after()
     {
         await using var redis = await LocalRedisServer.StartAsync();
-        var window = TimeSpan.FromSeconds(2);
+        // Six buckets of one second: the key must outlive its newest bucket by the whole window.
+        var window = TimeSpan.FromSeconds(6);
         var limiter = await redis.CreateLimiterAsync(window);
 
         Assert.Equal(RateLimitOutcome.Allowed, (await limiter.DecideAsync("test:slot", 2)).Outcome);
@@ -110,9 +112,12 @@ public sealed class SlidingWindowBucketsTests(ITestOutputHelper output)
         var refused = await limiter.DecideAsync("test:slot", 2);
         Assert.Equal(RateLimitOutcome.Rejected, refused.Outcome);
         Assert.Equal(0, refused.Remaining);
+        Assert.InRange(refused.Reset, window - TimeSpan.FromSeconds(1), window + TimeSpan.FromSeconds(1));
 
-        await Task.Delay(refused.Reset + TimeSpan.FromMilliseconds(50));
+        await Task.Delay(refused.Reset - TimeSpan.FromMilliseconds(500));
+        Assert.Equal(RateLimitOutcome.Rejected, (await limiter.DecideAsync("test:slot", 2)).Outcome);
 
+        await Task.Delay(TimeSpan.FromMilliseconds(550));
         Assert.Equal(RateLimitOutcome.Allowed, (await limiter.DecideAsync("test:slot", 2)).Outcome);
     }
 
@@ -132,8 +137,8 @@ public sealed class SlidingWindowBucketsTests(ITestOutputHelper output)
             Value: await db.StringLengthAsync(policy.KeyOf(IPAddress.Parse("10.9.0.1"))),
             TimeToLive: await db.KeyTimeToLiveAsync(policy.KeyOf(IPAddress.Parse("10.9.0.1")))));
         Assert.Equal(1000, sizes.Keys);
-        Assert.InRange(sizes.Value, 1, 44);
-        Assert.InRange(sizes.TimeToLive!.Value, TimeSpan.FromMilliseconds(1), window * 1.1);
+        Assert.InRange(sizes.Value, 1, 28);
+        Assert.InRange(sizes.TimeToLive!.Value, TimeSpan.FromMilliseconds(1), window + TimeSpan.FromMicroseconds(SlidingWindowBuckets.BucketMicroseconds(window)));
         var left = await Eventually.ReadAsync(() => redis.RunAsync(async db => (long)await db.ExecuteAsync("DBSIZE")), keys => keys == 0, TimeSpan.FromSeconds(10));
         Assert.Equal(0, left);
     }
