@@ -5,14 +5,16 @@ using StackExchange.Redis;
 namespace ScaleFast.Gateway.RateLimiting;
 
 /// <summary>
-/// One limit per client: reads or writes. It names the client's key in Redis: the policy, then a
-/// known API key (hashed: keys never go to Redis) or the client address. Either is short, so
-/// keys are bounded (an IPv6 address is at most 45 characters) and a flood of addresses adds
-/// only small keys that expire with the window.
+/// One limit per client: reads or writes. It names the client's key in Redis: the policy's
+/// initial, then a known API key (hashed: keys never go to Redis) or the client address, e.g.
+/// <c>scalefast:rl:r:203.0.113.7</c>. Either is short, so keys are bounded (an IPv6 address is
+/// at most 45 characters) and a flood of addresses adds only small keys that expire with the
+/// window. Short on purpose: a key of up to 30 characters (with any IPv4 address) takes a
+/// smaller allocation in Redis than a longer one, and keys are most of what a client costs there.
 /// </summary>
 internal sealed class RateLimitPolicy
 {
-    // "ip:" and an IPv6 address with a scope fit well within this.
+    // An IPv6 address with a scope fits well within this.
     private const int MaxClientLength = 64;
 
     private readonly string _prefix;
@@ -23,7 +25,7 @@ internal sealed class RateLimitPolicy
         Name = name;
         Limit = limit;
         LimitHeader = limit.ToString(CultureInfo.InvariantCulture);
-        _prefix = $"{SlidingWindowBuckets.KeyPrefix}{name}:";
+        _prefix = $"{SlidingWindowBuckets.KeyPrefix}{name[0]}:";
         _knownKeys = knownApiKeys.Distinct(StringComparer.Ordinal).ToDictionary(
             key => key,
             key => (RedisKey)$"{_prefix}key:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..16]}",
@@ -54,8 +56,7 @@ internal sealed class RateLimitPolicy
     {
         Span<char> key = stackalloc char[_prefix.Length + MaxClientLength];
         _prefix.CopyTo(key);
-        "ip:".CopyTo(key[_prefix.Length..]);
-        var length = _prefix.Length + 3;
+        var length = _prefix.Length;
         if (address is not null && address.TryFormat(key[length..], out var written))
         {
             length += written;

@@ -155,9 +155,9 @@ public sealed class SlidingWindowBucketsTests(ITestOutputHelper output)
         unknown.Connection.RemoteIpAddress = IPAddress.Parse("10.1.2.3");
 
         Assert.InRange(((string)policy.KeyOf(longest)!).Length, 20, 100);
-        Assert.StartsWith("scalefast:rl:writes:key:", (string?)policy.KeyOf(context));
+        Assert.StartsWith("scalefast:rl:w:key:", (string?)policy.KeyOf(context));
         Assert.DoesNotContain("the-admin-key", (string)policy.KeyOf(context)!, StringComparison.Ordinal);
-        Assert.Equal("scalefast:rl:writes:ip:10.1.2.3", (string?)policy.KeyOf(unknown));
+        Assert.Equal("scalefast:rl:w:10.1.2.3", (string?)policy.KeyOf(unknown));
     }
 
     /// <summary>Mostly short gaps, some long ones: bursts, steady use and idle clients alike.</summary>
