@@ -14,8 +14,13 @@
 -- expiry moved, only when a new bucket begins. It expires when its newest bucket stops counting,
 -- so an idle client leaves nothing behind.
 --
+-- The counts are kept in memory only: neither appended to the AOF nor sent to replicas, which
+-- would cost Redis a write for every decision. A restart or failover forgets them, and clients
+-- start their window afresh.
+--
 -- Returns one integer per decision:
 --   (milliseconds until the oldest admitted request stops counting) * 2^21 + remaining * 2 + admitted
+redis.set_repl(redis.REPL_NONE)
 local now = tonumber(ARGV[1])
 if now == 0 then
   local time = redis.call('TIME')

@@ -43,12 +43,17 @@ internal sealed class LocalRedisServer : IAsyncDisposable
 
     public IMeterFactory MeterFactory => _services.GetRequiredService<IMeterFactory>();
 
-    public static async Task<LocalRedisServer> StartAsync()
+    /// <summary>The server's directory, where its append-only files go when it keeps them.</summary>
+    public string Directory => _directory.FullName;
+
+    /// <param name="appendOnly">Whether it keeps an append-only file, as the app's Redis does.</param>
+    public static async Task<LocalRedisServer> StartAsync(bool appendOnly = false)
     {
         var port = FreePorts.Next();
-        var directory = Directory.CreateTempSubdirectory("scalefast-test-redis-");
+        var directory = System.IO.Directory.CreateTempSubdirectory("scalefast-test-redis-");
         var process = Process.Start(new ProcessStartInfo(
-            "redis-server", ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory.FullName])
+            "redis-server",
+            ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--dir", directory.FullName])
         {
             RedirectStandardOutput = true,
         })!;

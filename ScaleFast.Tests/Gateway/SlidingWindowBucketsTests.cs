@@ -144,6 +144,23 @@ public sealed class SlidingWindowBucketsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_counts_stay_out_of_the_append_only_file()
+    {
+        await using var redis = await LocalRedisServer.StartAsync(appendOnly: true);
+        var limiter = await redis.CreateLimiterAsync(Window);
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => limiter.DecideAsync($"scalefast:rl:r:10.8.0.{i % 2}", 600).AsTask()));
+        await redis.RunAsync(db => db.StringSetAsync("scalefast:test:written", "after the decisions"));
+
+        var appended = await Eventually.ReadAsync(
+            async () => string.Concat(await Task.WhenAll(System.IO.Directory.EnumerateFiles(redis.Directory, "*.aof", SearchOption.AllDirectories).Select(f => File.ReadAllTextAsync(f)))),
+            text => text.Contains("scalefast:test:written", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10));
+        Assert.Contains("scalefast:test:written", appended, StringComparison.Ordinal);
+        Assert.DoesNotContain("scalefast:rl:", appended, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Client_keys_are_short_whatever_the_address_and_hold_no_api_key()
     {
         var policy = new RateLimitPolicy("writes", 60, ["the-admin-key"]);
