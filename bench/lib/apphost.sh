@@ -6,6 +6,8 @@
 #     services do not get the Development telemetry settings (1 s OTLP export, exemplars).
 #   app_pid INSTANCE                             prints the process id of the instance (api-0, gateway, ...)
 #   app_url INSTANCE                             prints http://127.0.0.1:PORT of the instance's http endpoint
+#   app_management_url INSTANCE                  prints http://127.0.0.1:PORT of its management endpoint (/metrics)
+#   app_server_pid NAME                          prints the process id of the app's local server NAME (redis-server, ...)
 #   cpu_ticks PID                                prints the CPU time the process has used (clock ticks)
 #   app_stop
 #   bench_workdir NAME                           prints a new work directory the servers can enter
@@ -67,6 +69,22 @@ app_url() {
     urls=$(grep '^ASPNETCORE_URLS=' <<<"$environ" | cut -d= -f2-)
     management=$(grep '^ScaleFast__ManagementPort=' <<<"$environ" | cut -d= -f2-)
     tr ';' '\n' <<<"$urls" | grep -v ":$management\$" | head -1 | sed 's/localhost/127.0.0.1/'
+}
+
+app_management_url() {
+    local pid
+    pid=$(app_pid "$1")
+    echo "http://127.0.0.1:$(tr '\0' '\n' < "/proc/$pid/environ" | grep '^ScaleFast__ManagementPort=' | cut -d= -f2-)"
+}
+
+# The servers change their process titles, but each works in its directory under the app's data.
+app_server_pid() {
+    local pid
+    for pid in $(pgrep -x "$1"); do
+        case $(readlink "/proc/$pid/cwd" 2>/dev/null) in "$APP_DATA"/*) echo "$pid"; return 0 ;; esac
+    done
+    echo "No $1 of this app running" >&2
+    return 1
 }
 
 # cpu_ticks PID: the CPU time the process has used so far (user + system), in clock ticks.
