@@ -37,9 +37,9 @@ stop_proxies() {
     haproxy_pid="" bare_pid=""
 }
 trap 'stop_proxies; app_stop 2>/dev/null || true; rm -rf "$work"' EXIT
-gateway_port=18080
-haproxy_port=18081
-bare_port=18082
+gateway_port=$(free_port)
+haproxy_port=$(free_port)
+bare_port=$(free_port)
 cat > "$work/clients.lua" <<'LUA'
 request = function()
   wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.1", math.random(0, 99), math.random(0, 99))

@@ -11,6 +11,7 @@
 #   cpu_ticks PID                                prints the CPU time the process has used (clock ticks)
 #   app_stop
 #   bench_workdir NAME                           prints a new work directory the servers can enter
+#   free_port                                    prints a loopback TCP port nothing listens on
 #   wrk_rps URL SECONDS [LUA]                    requests/s of one wrk -t1 -c32 run; non-2xx fails
 
 # A failure inside $(...) stops the script too.
@@ -29,9 +30,10 @@ app_start() {
     local launch=()
     if [ "${APP_ENVIRONMENT:-Development}" != Development ]; then
         # What the launch profile would set, but for the environment.
+        # The dashboard's ports are free ones: another app may run on this machine.
         launch=(env DOTNET_ENVIRONMENT="$APP_ENVIRONMENT" ASPNETCORE_ENVIRONMENT="$APP_ENVIRONMENT"
-            ASPNETCORE_URLS=http://localhost:15080 ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
-            ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:19080 ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:20080)
+            ASPNETCORE_URLS="http://localhost:$(free_port)" ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
+            ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://localhost:$(free_port)" ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://localhost:$(free_port)")
     fi
     "${launch[@]}" dotnet run --project ScaleFast.AppHost -c Release --no-build ${launch:+--no-launch-profile} -- \
         --ScaleFast:Infrastructure local --ScaleFast:DataDirectory "$data" "$@" >"$APP_LOG" 2>&1 &
@@ -52,12 +54,13 @@ app_start() {
 }
 
 app_pid() {
-    local instance=$1 pid
-    for pid in $(pgrep -f "bin/Release/net10.0/ScaleFast\."); do
-        tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qx "ScaleFast__Instance=$instance" || continue
-        echo "$pid"
-        return 0
+    local instance=$1 pid found=""
+    # This checkout's builds only (another checkout may run its own app on this machine), and
+    # the newest: an instance of the previous start may still be on its way out.
+    for pid in $(pgrep -f "$PWD/ScaleFast\.[A-Za-z]*/bin/Release/net10.0/ScaleFast\."); do
+        tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qx "ScaleFast__Instance=$instance" && found=$pid
     done
+    [ -n "$found" ] && { echo "$found"; return 0; }
     echo "No running instance $instance" >&2
     return 1
 }
@@ -99,6 +102,14 @@ app_stop() {
     # DCP stops the servers after the AppHost exits; let it finish before the next start.
     for _ in $(seq 1 240); do pgrep -f "$APP_DATA" >/dev/null || break; sleep 0.5; done
     rm -f "$APP_LOG"
+}
+
+free_port() {
+    local port
+    while :; do
+        port=$(( 20000 + RANDOM % 10000 ))
+        ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return 0; }
+    done
 }
 
 bench_workdir() {
