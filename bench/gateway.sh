@@ -1,32 +1,45 @@
 #!/usr/bin/env bash
-# The gateway against HAProxy 2.6 in front of the same two API instances (round robin both), the
-# same wrk load on a cached read (GET /api/products/42, wrk -t1 -c32) from 10,000 client
-# addresses (X-Forwarded-For, believed from loopback), with the rate limiter on (every request
-# one Redis decision, default limits: none is refused) and off. The app runs as Production (see
-# APP_ENVIRONMENT in lib/apphost.sh): Development traces every request to the dashboard.
-# Traces are kept for TRACE_SAMPLING of the requests (default 0.01, as under load in production;
-# 1 keeps all, and the dashboard's intake of every span then weighs on both sides).
-# Gateway and HAProxy alternate (gateway, HAProxy, gateway, HAProxy) in each app start.
-# Each side also prints its proxy's CPU per request (user + system time of the gateway process,
-# of the HAProxy process): on two cores shared by everything, that is what it takes from the API.
-# Goals: gateway / HAProxy >= 0.9 with the limiter on; limiter on / off >= 0.85 (each side
-# normalised by HAProxy of the same start, which cancels the drift between starts).
+# The gateway against the runtime's own limit (a bare YARP: bench/BareYarp) and against HAProxy
+# 2.6, all three in front of the same two API instances (round robin), with the same wrk load on
+# a cached read (GET /api/products/42, wrk -t1 -c32) from 10,000 client addresses
+# (X-Forwarded-For, believed from loopback; none reaches its limit). Two app starts: the rate
+# limiter on (every request one Redis decision), then off. In each start the three proxies
+# alternate (gateway, bare YARP, HAProxy; two rounds), so each ratio is measured side by side
+# and normalised by the bare YARP of the same start, which cancels the drift between starts.
+# The app runs as Production (see APP_ENVIRONMENT in lib/apphost.sh): Development traces every
+# request to the dashboard. Traces are kept for TRACE_SAMPLING of the requests (default 0.01,
+# as under load in production).
+# Each proxy's CPU per request is its process' user + system time over the wrk run: on two
+# shared cores, that is what it takes from the API. Redis' CPU per decision is redis-server's over
+# the gateway's runs, less what it spends during the bare YARP's (the API's own use of Redis),
+# per request. The limiter's Redis memory per client and policy is measured apart
+# (lib/limiter_memory.sh: the limiter's script on a throw-away redis-server, 10,000 clients
+# making 100 requests each).
+# Goals: limiter on / bare YARP >= 0.95; limiter on / off >= 0.95; Redis <= 10 µs per decision
+# and <= 200 bytes per client and policy.
 #   bench/gateway.sh [SECONDS per measurement]   (default 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/apphost.sh
+source bench/lib/limiter_memory.sh
 export APP_ENVIRONMENT=${APP_ENVIRONMENT:-Production}
 
 seconds=${1:-10}
 sampling=${TRACE_SAMPLING:-0.01}
-for tool in wrk haproxy; do
+for tool in wrk haproxy redis-server redis-cli bc curl; do
     command -v "$tool" >/dev/null || { echo "bench/gateway.sh needs $tool: sudo apt-get install -y $tool" >&2; exit 1; }
 done
 work=$(bench_workdir gateway)
-haproxy_pid=""
-trap '[ -n "$haproxy_pid" ] && kill "$haproxy_pid" 2>/dev/null; app_stop 2>/dev/null || true; rm -rf "$work"' EXIT
-gateway_port=18080
-haproxy_port=18081
+haproxy_pid="" bare_pid=""
+stop_proxies() {
+    local pid
+    for pid in $haproxy_pid $bare_pid; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    haproxy_pid="" bare_pid=""
+}
+trap 'stop_proxies; app_stop 2>/dev/null || true; rm -rf "$work"' EXIT
+gateway_port=$(free_port)
+haproxy_port=$(free_port)
+bare_port=$(free_port)
 cat > "$work/clients.lua" <<'LUA'
 request = function()
   wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.1", math.random(0, 99), math.random(0, 99))
@@ -34,23 +47,30 @@ request = function()
 end
 LUA
 
-# measure URL SECONDS PROXY_PID: "requests/s p99-ms proxy-CPU-µs-per-request" of one wrk run from
-# the 10,000 clients. The proxy's CPU per request is what it takes from the API instances on
-# the same cores: the root of the throughput ratio.
+# measure URL SECONDS PROXY_PID REDIS_PID: "requests/s p99-ms proxy-CPU-µs-per-request
+# Redis-CPU-µs-per-request" of one wrk run from the 10,000 clients.
 measure() {
-    local out before after
-    before=$(cpu_ticks "$3")
+    local out proxy redis requests tick
+    proxy=$(cpu_ticks "$3"); redis=$(cpu_ticks "$4")
     out=$(wrk_output "$1" "$2" "$work/clients.lua")
-    after=$(cpu_ticks "$3")
-    local rps
-    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-    echo "$rps $(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' <<<"$out") $(echo "($after - $before) * 1000000 / $(getconf CLK_TCK) / ($rps * $2)" | bc -l)"
+    proxy=$(( $(cpu_ticks "$3") - proxy )); redis=$(( $(cpu_ticks "$4") - redis ))
+    requests=$(awk '/requests in/ {print $1}' <<<"$out")
+    tick=$(echo "1000000 / $(getconf CLK_TCK)" | bc -l)
+    echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
+        "$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' <<<"$out")" \
+        "$(echo "$proxy * $tick / $requests" | bc -l)" "$(echo "$redis * $tick / $requests" | bc -l)"
 }
 mean() { echo "($1 + $2) / 2" | bc -l; }
 
-start_haproxy() {
+# batches: "decisions calls" the gateway's limiter has sent to Redis so far (its batch histogram).
+batches() {
+    curl -s "$(app_management_url gateway)/metrics" \
+        | awk '/^scalefast_rate_limit_batch_size[a-z_]*_sum/ {s=$NF} /^scalefast_rate_limit_batch_size[a-z_]*_count/ {c=$NF} END {print s+0, c+0}'
+}
+
+start_proxies() {
     local api0 api1
-    api0=$(app_url api-0 | sed 's|http://||'); api1=$(app_url api-1 | sed 's|http://||')
+    api0=$(app_url api-0); api1=$(app_url api-1)
     cat > "$work/haproxy.cfg" <<CFG
 global
     maxconn 4096
@@ -65,41 +85,73 @@ frontend scalefast
     default_backend api
 backend api
     balance roundrobin
-    server api-0 $api0
-    server api-1 $api1
+    server api-0 ${api0#http://}
+    server api-1 ${api1#http://}
 CFG
     haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
     haproxy_pid=$!
-    sleep 1
+    DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production bench/BareYarp/bin/Release/net10.0/BareYarp \
+        --urls "http://127.0.0.1:$bare_port" --Destinations:0 "$api0" --Destinations:1 "$api1" >"$work/bare.log" 2>&1 &
+    bare_pid=$!
+    for _ in $(seq 1 100); do
+        curl -sf -o /dev/null "http://127.0.0.1:$bare_port/api/products/42" && curl -sf -o /dev/null "http://127.0.0.1:$haproxy_port/api/products/42" && return 0
+        sleep 0.2
+    done
+    echo "The bare YARP or HAProxy did not answer:" >&2; cat "$work/bare.log" "$work/haproxy.log" >&2
+    return 1
 }
 
-# One app start: prints "gateway-rps gateway-p99 haproxy-rps haproxy-p99 gateway-cpu haproxy-cpu"
-# (means of two rounds; CPU in µs per request).
+# One app start: prints, means of two rounds, "gateway: rps p99 cpu redis | bare YARP: rps p99 cpu
+# redis | HAProxy: rps p99 cpu redis | decisions per Redis call".
 run() {
     app_start "$work/data" --ScaleFast:ApiReplicas 2 --ScaleFast:WorkerReplicas 1 --ScaleFast:GatewayPort "$gateway_port" \
         --ScaleFast:RateLimiting "$1" --ScaleFast:TraceSampling "$sampling"
-    start_haproxy
-    local gw="http://127.0.0.1:$gateway_port/api/products/42" hap="http://127.0.0.1:$haproxy_port/api/products/42" gateway
-    gateway=$(app_pid gateway)
-    measure "$gw" 5 "$gateway" >/dev/null; measure "$hap" 5 "$haproxy_pid" >/dev/null
-    local g1 h1 g2 h2
-    read -r -a g1 <<<"$(measure "$gw" "$seconds" "$gateway")"; read -r -a h1 <<<"$(measure "$hap" "$seconds" "$haproxy_pid")"
-    read -r -a g2 <<<"$(measure "$gw" "$seconds" "$gateway")"; read -r -a h2 <<<"$(measure "$hap" "$seconds" "$haproxy_pid")"
-    kill "$haproxy_pid"; wait "$haproxy_pid" 2>/dev/null || true; haproxy_pid=""
+    start_proxies
+    local gateway redis gw="http://127.0.0.1:$gateway_port/api/products/42" bare="http://127.0.0.1:$bare_port/api/products/42" \
+        hap="http://127.0.0.1:$haproxy_port/api/products/42"
+    gateway=$(app_pid gateway); redis=$(app_server_pid redis-server)
+    measure "$gw" 5 "$gateway" "$redis" >/dev/null; measure "$bare" 5 "$bare_pid" "$redis" >/dev/null
+    measure "$hap" 5 "$haproxy_pid" "$redis" >/dev/null
+    local g1 b1 h1 g2 b2 h2 before after i result=""
+    read -r -a before <<<"$(batches)"
+    read -r -a g1 <<<"$(measure "$gw" "$seconds" "$gateway" "$redis")"; read -r -a b1 <<<"$(measure "$bare" "$seconds" "$bare_pid" "$redis")"
+    read -r -a h1 <<<"$(measure "$hap" "$seconds" "$haproxy_pid" "$redis")"
+    read -r -a g2 <<<"$(measure "$gw" "$seconds" "$gateway" "$redis")"; read -r -a b2 <<<"$(measure "$bare" "$seconds" "$bare_pid" "$redis")"
+    read -r -a h2 <<<"$(measure "$hap" "$seconds" "$haproxy_pid" "$redis")"
+    read -r -a after <<<"$(batches)"
+    stop_proxies
     app_stop
-    echo "$(mean "${g1[0]}" "${g2[0]}") $(mean "${g1[1]}" "${g2[1]}") $(mean "${h1[0]}" "${h2[0]}") $(mean "${h1[1]}" "${h2[1]}")" \
-        "$(mean "${g1[2]}" "${g2[2]}") $(mean "${h1[2]}" "${h2[2]}")"
+    for i in 0 1 2 3; do result+="$(mean "${g1[$i]}" "${g2[$i]}") "; done
+    for i in 0 1 2 3; do result+="$(mean "${b1[$i]}" "${b2[$i]}") "; done
+    for i in 0 1 2 3; do result+="$(mean "${h1[$i]}" "${h2[$i]}") "; done
+    echo "$result$(echo "(${after[0]} - ${before[0]}) / (${after[1]} - ${before[1]} + 0.000001)" | bc -l)"
 }
 
+ratio() { echo "$1 / $2" | bc -l; }
+
 app_build
-echo "Gateway vs HAProxy: 2 API instances, cached GET, wrk -t1 -c32, 10,000 clients, ${seconds} s per figure, $(nproc) cores, $APP_ENVIRONMENT, traces kept for $sampling."
-read -r -a on <<<"$(run true)"
-read -r -a off <<<"$(run false)"
+dotnet build bench/BareYarp -c Release -v quiet -nologo >/dev/null
+echo "Gateway vs bare YARP vs HAProxy: 2 API instances, cached GET, wrk -t1 -c32, 10,000 clients, ${seconds} s per figure," \
+    "$(nproc) cores, $APP_ENVIRONMENT, traces kept for $sampling; load before: $(cut -d' ' -f1-3 /proc/loadavg)."
+# Not in $(...): a failing start must leave its app and proxies to this shell's trap.
+run true >"$work/on"
+run false >"$work/off"
+read -r -a on <"$work/on"
+read -r -a off <"$work/off"
 for label in on off; do
     declare -n r=$label
-    printf 'limiter %-3s  gateway %7.0f req/s p99 %6.2f ms %4.0f µs CPU/req | HAProxy %7.0f req/s p99 %6.2f ms %4.0f µs CPU/req | gateway / HAProxy %.2f\n' \
-        "$label" "${r[0]}" "${r[1]}" "${r[4]}" "${r[2]}" "${r[3]}" "${r[5]}" "$(echo "${r[0]} / ${r[2]}" | bc -l)"
+    printf 'limiter %-3s  gateway %6.0f req/s p99 %6.2f ms %4.0f µs CPU/req | bare YARP %6.0f req/s p99 %6.2f ms %4.0f µs CPU/req | HAProxy %6.0f req/s p99 %6.2f ms %3.0f µs CPU/req\n' \
+        "$label" "${r[0]}" "${r[1]}" "${r[2]}" "${r[4]}" "${r[5]}" "${r[6]}" "${r[8]}" "${r[9]}" "${r[10]}"
 done
-printf 'limiter cost: (gateway/HAProxy on) / (gateway/HAProxy off) = %.2f  (goal >= 0.85)\n' \
-    "$(echo "(${on[0]} / ${on[2]}) / (${off[0]} / ${off[2]})" | bc -l)"
-echo "goal gateway / HAProxy >= 0.90 with the limiter on"
+printf 'limiter on ÷ bare YARP (same start)                     %.2f  (goal >= 0.95)\n' "$(ratio "${on[0]}" "${on[4]}")"
+printf 'limiter off ÷ bare YARP (same start)                    %.2f\n' "$(ratio "${off[0]}" "${off[4]}")"
+printf 'limiter on ÷ off (each ÷ bare YARP of its start)        %.2f  (goal >= 0.95)\n' \
+    "$(echo "(${on[0]} / ${on[4]}) / (${off[0]} / ${off[4]})" | bc -l)"
+printf 'gateway (limiter on) ÷ HAProxy                          %.2f  (bare YARP ÷ HAProxy %.2f)\n' \
+    "$(ratio "${on[0]}" "${on[8]}")" "$(ratio "${on[4]}" "${on[8]}")"
+printf 'Redis CPU per decision                                  %.1f µs  (goal <= 10; %.1f µs per request during the gateway runs, %.1f during bare YARP'"'"'s; %.1f decisions per Redis call)\n' \
+    "$(echo "${on[3]} - ${on[7]}" | bc -l)" "${on[3]}" "${on[7]}" "${on[12]}"
+read -r -a v4 <<<"$(limiter_memory "$work" 10000 100 100)"
+read -r -a v6 <<<"$(limiter_memory "$work" 10000 100 100 "2001:db8:85a3::1%02d:1%02d")"
+printf 'Redis memory per client and policy after 10,000 clients x 100 requests: %d bytes (goal <= 200; IPv6 clients %d bytes)\n' \
+    "${v4[0]}" "${v6[0]}"

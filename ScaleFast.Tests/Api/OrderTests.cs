@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using ScaleFast.Contracts;
 using ScaleFast.Tests.Infrastructure;
 
 namespace ScaleFast.Tests.Api;
@@ -24,8 +25,8 @@ public sealed class OrderTests(ScaleFastAppFixture fixture)
         Assert.Equal(order, await admin.GetFromJsonAsync<OrderDto>($"/api/orders/{order.Id}"), OrderComparer.Instance);
         Assert.Equal((7, 9), (await Catalog.GetStockAsync(admin, first.Id), await Catalog.GetStockAsync(admin, second.Id)));
         Assert.Equal(1L, await fixture.App.QueryScalarAsync<long>(
-            "SELECT count(*) FROM outbox WHERE type = 'ScaleFast.Contracts.OrderPlaced' AND payload->>'orderId' = @id",
-            ("id", order.Id.ToString())));
+            "SELECT count(*) FROM outbox WHERE type = @type AND payload->>'orderId' = @id",
+            ("type", MessageNames.Of(typeof(OrderPlaced))), ("id", order.Id.ToString())));
     }
 
     [Fact]

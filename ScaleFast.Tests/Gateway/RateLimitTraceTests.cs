@@ -1,10 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using ScaleFast.Hosting.Local;
-using ScaleFast.Gateway.Extensions;
 using ScaleFast.Tests.Infrastructure;
 
 namespace ScaleFast.Tests.Gateway;
@@ -18,7 +13,7 @@ public sealed class RateLimitTraceTests : IAsyncLifetime
 {
     private readonly ConcurrentQueue<Activity> _requests = new();
     private readonly ActivityListener _listener;
-    private WebApplication? _gateway;
+    private RefusingGateway? _gateway;
 
     public RateLimitTraceTests()
     {
@@ -31,36 +26,18 @@ public sealed class RateLimitTraceTests : IAsyncLifetime
         ActivitySource.AddActivityListener(_listener);
     }
 
-    public async Task InitializeAsync()
-    {
-        var refused = FreePorts.Next();
-
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:redis"] = "127.0.0.1:1,abortConnect=false",
-            ["ReverseProxy:Routes:api:ClusterId"] = "api",
-            ["ReverseProxy:Routes:api:Match:Path"] = "/api/{**rest}",
-            ["ReverseProxy:Clusters:api:Destinations:d0:Address"] = $"http://127.0.0.1:{refused}",
-        });
-        builder.AddGatewayServices();
-        _gateway = builder.Build();
-        _gateway.UseGatewayPipeline();
-        _gateway.MapGateway();
-        await _gateway.StartAsync();
-    }
+    public async Task InitializeAsync() =>
+        _gateway = await RefusingGateway.StartAsync(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = "127.0.0.1:1,abortConnect=false" });
 
     [Fact]
     public async Task The_request_span_carries_the_rate_limit_decision()
     {
-        using var client = new HttpClient { BaseAddress = new Uri(_gateway!.Urls.Single()) };
         var trace = ActivityTraceId.CreateRandom();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/products/1");
         request.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
 
         // The replica refuses (502); what matters is the decision taken before forwarding.
-        using var response = await client.SendAsync(request);
+        using var response = await _gateway!.Client.SendAsync(request);
 
         var span = await Eventually.ReadAsync(
             () => Task.FromResult(_requests.FirstOrDefault(a => a.TraceId == trace)),

@@ -7,9 +7,12 @@
 #     services do not get the Development telemetry settings (1 s OTLP export, exemplars).
 #   app_pid INSTANCE                             prints the process id of the instance (api-0, gateway, ...)
 #   app_url INSTANCE                             prints http://127.0.0.1:PORT of the instance's http endpoint
+#   app_management_url INSTANCE                  prints http://127.0.0.1:PORT of its management endpoint (/metrics)
+#   app_server_pid NAME                          prints the process id of the app's local server NAME (redis-server, ...)
 #   cpu_ticks PID                                prints the CPU time the process has used (clock ticks)
 #   app_stop
 #   bench_workdir NAME                           prints a new work directory the servers can enter
+#   free_port                                    prints a loopback TCP port nothing listens on
 #   wrk_rps URL SECONDS [LUA]                    requests/s of one wrk -t1 -c32 run; non-2xx fails
 
 # A failure inside $(...) stops the script too.
@@ -28,9 +31,10 @@ app_start() {
     local launch=()
     if [ "${APP_ENVIRONMENT:-Development}" != Development ]; then
         # What the launch profile would set, but for the environment.
+        # The dashboard's ports are free ones: another app may run on this machine.
         launch=(env DOTNET_ENVIRONMENT="$APP_ENVIRONMENT" ASPNETCORE_ENVIRONMENT="$APP_ENVIRONMENT"
-            ASPNETCORE_URLS=http://localhost:15080 ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
-            ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:19080 ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:20080)
+            ASPNETCORE_URLS="http://localhost:$(free_port)" ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
+            ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://localhost:$(free_port)" ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://localhost:$(free_port)")
     fi
     "${launch[@]}" dotnet run --project ScaleFast.AppHost -c Release --no-build ${launch:+--no-launch-profile} -- \
         --ScaleFast:Infrastructure local --ScaleFast:DataDirectory "$data" "$@" >"$APP_LOG" 2>&1 &
@@ -51,13 +55,13 @@ app_start() {
 }
 
 app_pid() {
-    local instance=$1 pid
-    # This checkout's processes only: another checkout's app may run on the same machine.
-    for pid in $(pgrep -f "^$PWD/ScaleFast\.[A-Za-z]+/bin/Release/net10.0/ScaleFast\."); do
-        tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qx "ScaleFast__Instance=$instance" || continue
-        echo "$pid"
-        return 0
+    local instance=$1 pid found=""
+    # This checkout's builds only (another checkout may run its own app on this machine), and
+    # the newest: an instance of the previous start may still be on its way out.
+    for pid in $(pgrep -f "$PWD/ScaleFast\.[A-Za-z]*/bin/Release/net10.0/ScaleFast\."); do
+        tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qx "ScaleFast__Instance=$instance" && found=$pid
     done
+    [ -n "$found" ] && { echo "$found"; return 0; }
     echo "No running instance $instance" >&2
     return 1
 }
@@ -69,6 +73,22 @@ app_url() {
     urls=$(grep '^ASPNETCORE_URLS=' <<<"$environ" | cut -d= -f2-)
     management=$(grep '^ScaleFast__ManagementPort=' <<<"$environ" | cut -d= -f2-)
     tr ';' '\n' <<<"$urls" | grep -v ":$management\$" | head -1 | sed 's/localhost/127.0.0.1/'
+}
+
+app_management_url() {
+    local pid
+    pid=$(app_pid "$1")
+    echo "http://127.0.0.1:$(tr '\0' '\n' < "/proc/$pid/environ" | grep '^ScaleFast__ManagementPort=' | cut -d= -f2-)"
+}
+
+# The servers change their process titles, but each works in its directory under the app's data.
+app_server_pid() {
+    local pid
+    for pid in $(pgrep -x "$1"); do
+        case $(readlink "/proc/$pid/cwd" 2>/dev/null) in "$APP_DATA"/*) echo "$pid"; return 0 ;; esac
+    done
+    echo "No $1 of this app running" >&2
+    return 1
 }
 
 # cpu_ticks PID: the CPU time the process has used so far (user + system), in clock ticks.
@@ -83,6 +103,14 @@ app_stop() {
     # DCP stops the servers after the AppHost exits; let it finish before the next start.
     for _ in $(seq 1 240); do pgrep -f "$APP_DATA" >/dev/null || break; sleep 0.5; done
     rm -f "$APP_LOG"
+}
+
+free_port() {
+    local port
+    while :; do
+        port=$(( 20000 + RANDOM % 10000 ))
+        ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return 0; }
+    done
 }
 
 bench_workdir() {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
 
 namespace ScaleFast.Tests.Infrastructure.Servers;
@@ -20,6 +21,11 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The server's own directory (its data, its append-only files).</summary>
+    public string DirectoryPath => _directory.FullName;
+
+    public bool HasExited => _process.HasExited;
 
     /// <summary>A directory the servers' system users (postgres) can enter.</summary>
     public static DirectoryInfo CreateDirectory(string name)
@@ -82,6 +88,24 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Runs <paramref name="command"/> as <paramref name="user"/> when the tests run as root (servers such as postgres refuse root).</summary>
     public static (string Command, string[] Arguments) AsUser(string user, string command, params string[] arguments) =>
         Environment.IsPrivilegedProcess ? ("setpriv", [$"--reuid={user}", $"--regid={user}", "--init-groups", command, .. arguments]) : (command, arguments);
+
+    /// <summary>Sends <paramref name="signal"/> (<c>-STOP</c>: the server hangs with its connections open; <c>-CONT</c>: it goes on).</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString(CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {_process.Id} failed ({kill.ExitCode}).");
+        }
+    }
+
+    /// <summary>The server is gone: its port refuses connections.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {

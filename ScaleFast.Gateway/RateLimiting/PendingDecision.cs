@@ -1,0 +1,59 @@
+using System.Threading.Tasks.Sources;
+using Microsoft.Extensions.ObjectPool;
+using StackExchange.Redis;
+
+namespace ScaleFast.Gateway.RateLimiting;
+
+/// <summary>
+/// One request waiting for its decision in a batch: pooled, and awaited as a
+/// <see cref="ValueTask{TResult}"/>, so that waiting costs no allocation per request. It goes back
+/// to its pool once its decision has been read, which its one awaiter does exactly once.
+/// </summary>
+internal sealed class PendingDecision : IValueTaskSource<RateLimitDecision>
+{
+    // The batch loop completes many decisions in a row: each request continues on the thread
+    // pool, not on the loop, which must go on to the next batch.
+    private ManualResetValueTaskSourceCore<RateLimitDecision> _core = new() { RunContinuationsAsynchronously = true };
+    private ObjectPool<PendingDecision>? _pool;
+
+    public RedisKey Key { get; private set; }
+
+    public int Limit { get; private set; }
+
+    /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> timestamp by which it must be decided.</summary>
+    public long Deadline { get; private set; }
+
+    public ValueTask<RateLimitDecision> Decision => new(this, _core.Version);
+
+    public static PendingDecision Rent(ObjectPool<PendingDecision> pool, RedisKey key, int limit, long deadline)
+    {
+        var pending = pool.Get();
+        pending._pool = pool;
+        pending.Key = key;
+        pending.Limit = limit;
+        pending.Deadline = deadline;
+        return pending;
+    }
+
+    /// <summary>Hands the decision to the waiting request; once per rental.</summary>
+    public void Complete(RateLimitDecision decision) => _core.SetResult(decision);
+
+    public RateLimitDecision GetResult(short token)
+    {
+        try
+        {
+            return _core.GetResult(token);
+        }
+        finally
+        {
+            _core.Reset();
+            Key = default;
+            _pool?.Return(this);
+        }
+    }
+
+    public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+}

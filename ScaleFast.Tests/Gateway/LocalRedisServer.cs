@@ -1,0 +1,95 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using ScaleFast.Gateway.RateLimiting;
+using ScaleFast.Tests.Infrastructure.Servers;
+using StackExchange.Redis;
+
+namespace ScaleFast.Tests.Gateway;
+
+/// <summary>
+/// A redis-server of a test's own (free port, no password, no persistence), which the test may
+/// stop (<c>SIGSTOP</c>: Redis hangs), resume or kill, and the limiters built on it as the gateway
+/// builds them.
+/// </summary>
+internal sealed class LocalRedisServer : IAsyncDisposable
+{
+    private readonly ServerProcess _server;
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly List<IAsyncDisposable> _limiters = [];
+
+    private LocalRedisServer(ServerProcess server) => _server = server;
+
+    public int Port => _server.Port;
+
+    /// <summary>The gateway's connection settings: a missing connection fails at once.</summary>
+    public ConfigurationOptions Configuration
+    {
+        get
+        {
+            var configuration = ConfigurationOptions.Parse($"127.0.0.1:{Port},abortConnect=false,connectTimeout=1000");
+            configuration.BacklogPolicy = BacklogPolicy.FailFast;
+            return configuration;
+        }
+    }
+
+    public IMeterFactory MeterFactory => _services.GetRequiredService<IMeterFactory>();
+
+    /// <summary>The server's directory, where its append-only files go when it keeps them.</summary>
+    public string Directory => _server.DirectoryPath;
+
+    /// <param name="appendOnly">Whether it keeps an append-only file, as the app's Redis does.</param>
+    public static async Task<LocalRedisServer> StartAsync(bool appendOnly = false)
+    {
+        var port = ScaleFast.Hosting.Local.FreePorts.Next();
+        var directory = ServerProcess.CreateDirectory("redis");
+        var server = await ServerProcess.StartAsync(directory, port, "redis-server",
+            "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", appendOnly ? "yes" : "no", "--dir", directory.FullName);
+        return new LocalRedisServer(server);
+    }
+
+    /// <summary>
+    /// A limiter (its own connection and batch loop) as a gateway would have it; by default with a
+    /// timeout that a loaded machine does not reach, for the tests of its decisions.
+    /// </summary>
+    public async Task<RedisDecisionBatcher> CreateLimiterAsync(TimeSpan window, TimeSpan? timeout = null, Func<long>? clock = null, int maxPending = RedisDecisionBatcher.MaxPendingDecisions)
+    {
+        var connection = await ConnectionMultiplexer.ConnectAsync(Configuration);
+        var options = new RateLimitingOptions { Window = window, RedisTimeout = timeout ?? TimeSpan.FromSeconds(10) };
+        var limiter = new RedisDecisionBatcher(
+            new SlidingWindowBuckets(connection, window, clock), options, MeterFactory, NullLogger<RedisDecisionBatcher>.Instance, maxPending);
+        _limiters.Add(limiter);
+        _limiters.Add(connection);
+        return limiter;
+    }
+
+    public async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> command)
+    {
+        using var client = await ConnectionMultiplexer.ConnectAsync(Configuration);
+        return await command(client.GetDatabase());
+    }
+
+    /// <summary>Redis hangs: it keeps its connections and answers nothing.</summary>
+    public Task PauseAsync() => _server.SignalAsync("-STOP");
+
+    public Task ResumeAsync() => _server.SignalAsync("-CONT");
+
+    /// <summary>Redis is gone: its port refuses connections.</summary>
+    public Task KillAsync() => _server.KillAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_server.HasExited)
+        {
+            await ResumeAsync();
+        }
+
+        foreach (var limiter in Enumerable.Reverse(_limiters))
+        {
+            await limiter.DisposeAsync();
+        }
+
+        await _server.DisposeAsync();
+        await _services.DisposeAsync();
+    }
+}

@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using ScaleFast.Gateway.RateLimiting;
+using ScaleFast.Tests.Api;
+using ScaleFast.Tests.Infrastructure;
+
+namespace ScaleFast.Tests.Gateway;
+
+/// <summary>
+/// Redis hung (<c>SIGSTOP</c>), gone (killed) or behind: no decision waits longer than the
+/// timeout, nothing queues without bound, and the gateway applies its failure mode.
+/// </summary>
+public sealed class RateLimitFaultTests
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(250);
+
+    // What a loaded 2-core machine may add to a timeout before the waiting request runs again.
+    private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(750);
+
+    // A decision left waiting fails the test here instead of hanging it.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task With_Redis_hung_decisions_fail_within_the_timeout_then_at_once_until_it_answers()
+    {
+        await using var redis = await LocalRedisServer.StartAsync();
+        var limiter = await DecidingLimiterAsync(redis, "test:hung", Timeout);
+        await redis.PauseAsync();
+
+        var clock = Stopwatch.StartNew();
+        var waited = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => limiter.DecideAsync("test:hung", 1000).AsTask())).WaitAsync(Bound);
+        var elapsed = clock.Elapsed;
+        var meanwhile = limiter.DecideAsync("test:hung", 1000);
+
+        Assert.All(waited, d => Assert.Equal(RateLimitOutcome.Unavailable, d.Outcome));
+        Assert.InRange(elapsed, Timeout - TimeSpan.FromMilliseconds(50), Timeout + Slack);
+        Assert.True(meanwhile.IsCompleted, "a decision queued behind a hung batch");
+        Assert.Equal(RateLimitOutcome.Unavailable, (await meanwhile).Outcome);
+
+        await redis.ResumeAsync();
+        await DecidedAsync(limiter, "test:hung");
+    }
+
+    [Fact]
+    public async Task With_Redis_gone_decisions_fail_within_the_timeout()
+    {
+        await using var redis = await LocalRedisServer.StartAsync();
+        var limiter = await DecidingLimiterAsync(redis, "test:gone", Timeout);
+        await redis.KillAsync();
+
+        for (var round = 0; round < 3; round++)
+        {
+            var clock = Stopwatch.StartNew();
+            var decisions = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => limiter.DecideAsync("test:gone", 1000).AsTask())).WaitAsync(Bound);
+
+            Assert.All(decisions, d => Assert.Equal(RateLimitOutcome.Unavailable, d.Outcome));
+            Assert.InRange(clock.Elapsed, TimeSpan.Zero, Timeout + Slack);
+        }
+    }
+
+    [Fact]
+    public async Task With_the_queue_full_a_decision_fails_at_once_and_the_queued_ones_are_decided_later()
+    {
+        await using var redis = await LocalRedisServer.StartAsync();
+        var limiter = await DecidingLimiterAsync(redis, "test:full", TimeSpan.FromSeconds(10), maxPending: 4);
+        await redis.PauseAsync();
+
+        var inFlight = limiter.DecideAsync("test:full", 1000).AsTask();
+        // The batch loop takes it and waits on Redis; what comes next queues.
+        await Task.Delay(500);
+        var queued = Enumerable.Range(0, 4).Select(_ => limiter.DecideAsync("test:full", 1000).AsTask()).ToList();
+        var overflow = limiter.DecideAsync("test:full", 1000);
+
+        Assert.True(overflow.IsCompleted, "a decision waited beyond the queue's bound");
+        Assert.Equal(RateLimitOutcome.Unavailable, (await overflow).Outcome);
+        Assert.DoesNotContain(queued, q => q.IsCompleted);
+
+        await redis.ResumeAsync();
+        Assert.Equal(RateLimitOutcome.Allowed, (await inFlight).Outcome);
+        foreach (var decision in queued)
+        {
+            Assert.Equal(RateLimitOutcome.Allowed, (await decision).Outcome);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Without_Redis_the_gateway_lets_through_or_refuses_as_configured_and_counts_it(bool failClosed)
+    {
+        var results = new ConcurrentQueue<string>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "scalefast.rate_limit.decisions")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "result")
+                {
+                    results.Enqueue((string)tag.Value!);
+                }
+            }
+        });
+        listener.Start();
+        await using var gateway = await RefusingGateway.StartAsync(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:redis"] = "127.0.0.1:1,abortConnect=false",
+            ["Gateway:RateLimiting:FailClosed"] = failClosed.ToString(),
+        });
+
+        var clock = Stopwatch.StartNew();
+        var response = await gateway.Client.GetAsync("/api/products/1");
+
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(2));
+        if (failClosed)
+        {
+            await Catalog.AssertProblemAsync(response, HttpStatusCode.TooManyRequests);
+            Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+            Assert.Equal(["redis_failed_rejected"], results);
+        }
+        else
+        {
+            // Let through to the proxy: the replica refuses (502), or is already known down (503).
+            Assert.Contains(response.StatusCode, new[] { HttpStatusCode.BadGateway, HttpStatusCode.ServiceUnavailable });
+            Assert.Equal(["redis_failed_allowed"], results);
+        }
+    }
+
+    /// <summary>A limiter on <paramref name="redis"/>, once it decides (the first decisions may meet a cold start).</summary>
+    private static async Task<RedisDecisionBatcher> DecidingLimiterAsync(
+        LocalRedisServer redis, string key, TimeSpan timeout, int maxPending = RedisDecisionBatcher.MaxPendingDecisions)
+    {
+        var limiter = await redis.CreateLimiterAsync(Window, timeout, maxPending: maxPending);
+        await DecidedAsync(limiter, key);
+        return limiter;
+    }
+
+    private static async Task DecidedAsync(RedisDecisionBatcher limiter, string key)
+    {
+        var outcome = await Eventually.ReadAsync(async () => (await limiter.DecideAsync(key, 1000)).Outcome, o => o == RateLimitOutcome.Allowed, TimeSpan.FromSeconds(10));
+        Assert.Equal(RateLimitOutcome.Allowed, outcome);
+    }
+}
