@@ -3,7 +3,10 @@ using Microsoft.Extensions.Configuration;
 
 namespace ScaleFast.AppHost;
 
-/// <summary>Reads and validates <see cref="ScaleFastOptions"/> (and other knob sections) before the model is built.</summary>
+/// <summary>
+/// Reads and validates <see cref="ScaleFastOptions"/> and the other knob sections (the services' own,
+/// <see cref="Topology.ServiceSettings"/>) before the model is built; every problem names its full key.
+/// </summary>
 internal static class ScaleFastOptionsReader
 {
     public static ScaleFastOptions Read(IConfiguration configuration) => Read<ScaleFastOptions>(configuration, ScaleFastOptions.SectionName);
@@ -18,16 +21,14 @@ internal static class ScaleFastOptionsReader
         }
         catch (InvalidOperationException e)
         {
-            throw new ScaleFastSetupException(
-                $"Invalid ScaleFast configuration: {e.Message} " +
-                $"ScaleFast:Infrastructure takes auto, containers or local; ScaleFast:LoadBalancing takes {string.Join(", ", Enum.GetNames<LoadBalancingPolicy>())}; " +
-                "the replica counts and the port take whole numbers.", e);
+            // The binder's message names the key, the value and the type it wanted.
+            throw new ScaleFastSetupException($"Invalid configuration: {e.Message}", e);
         }
 
         var problems = Problems(options, sectionName).ToList();
         if (problems.Count > 0)
         {
-            throw new ScaleFastSetupException($"Invalid ScaleFast configuration: {string.Join("; ", problems)}.");
+            throw new ScaleFastSetupException($"Invalid configuration: {string.Join("; ", problems)}.");
         }
 
         return options;
@@ -39,7 +40,16 @@ internal static class ScaleFastOptionsReader
         Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
         foreach (var result in results)
         {
-            yield return $"{prefix}:{string.Join(",", result.MemberNames)}: {result.ErrorMessage?.TrimEnd('.')}";
+            var members = result.MemberNames.ToList();
+            var message = result.ErrorMessage?.TrimEnd('.') ?? "invalid";
+            // "The field WritesPerWindow must be …" once the key is named: "…:WritesPerWindow: must be …".
+            if (members.Count == 1 && message.StartsWith($"The field {members[0]} ", StringComparison.Ordinal))
+            {
+                message = message[$"The field {members[0]} ".Length..];
+            }
+
+            var keys = members.Count == 0 ? [prefix] : members.Select(member => $"{prefix}:{member}");
+            yield return $"{string.Join(", ", keys)}: {message}";
         }
 
         // Nested knob groups (ScaleFast:Kubernetes:Api:…) are options classes of this assembly.

@@ -2,7 +2,7 @@
 # Api benchmarks, one instance under wrk load on loopback (local mode, Release):
 #  1. cached GET /api/products/{id} vs /bench/products/{id}, the same JSON from a dictionary in the
 #     same process (the framework's ceiling); goal: ratio >= 0.8. Interleaved rounds.
-#  2. cached vs uncached reads (ScaleFast:ProductCache false: every read goes to Postgres).
+#  2. cached vs uncached reads (Catalog:CacheEnabled false: every read goes to Postgres).
 #  3. order placement (POST /api/orders, one random demo product each) at pool factors 1, 2, 4, 8, 16.
 #   bench/api.sh [SECONDS per measurement]   (default 10)
 set -euo pipefail
@@ -31,7 +31,7 @@ common=(--ScaleFast:ApiReplicas 1 --ScaleFast:WorkerReplicas 1 --ScaleFast:Gatew
 app_build -p:ScaleFastBenchmarks=true
 echo "Api benchmarks: wrk -t1 -c32, ${seconds} s per figure, $(nproc) cores, local mode."
 
-app_start "$work/data" "${common[@]}" --ScaleFast:BenchmarkEndpoints true
+app_start "$work/data" "${common[@]}" --Benchmark:Enabled true
 api=$(app_url api-0)
 wrk_rps "$api/api/products/$product" 3 >/dev/null
 wrk_rps "$api/bench/products/$product" 3 >/dev/null
@@ -47,7 +47,7 @@ printf '1. cached GET /api/products/%s   %8.0f req/s  (rounds: %s)\n' "$product"
 printf '   same JSON from memory         %8.0f req/s  (rounds: %s)\n' "$bare_mean" "${bare[*]}"
 printf '   ratio cached / ceiling: %s  (goal >= 0.80)\n' "$(ratio "$cached_mean" "$bare_mean")"
 
-app_start "$work/data" "${common[@]}" --ScaleFast:ProductCache false
+app_start "$work/data" "${common[@]}" --Catalog:CacheEnabled false
 api=$(app_url api-0)
 wrk_rps "$api/api/products/$product" 3 >/dev/null
 uncached=$(wrk_rps "$api/api/products/$product" "$seconds")

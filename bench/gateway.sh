@@ -105,7 +105,7 @@ CFG
 # redis | HAProxy: rps p99 cpu redis | decisions per Redis call".
 run() {
     app_start "$work/data" --ScaleFast:ApiReplicas 2 --ScaleFast:WorkerReplicas 1 --ScaleFast:GatewayPort "$gateway_port" \
-        --ScaleFast:RateLimiting "$1" --ScaleFast:TraceSampling "$sampling"
+        --Gateway:RateLimiting:Enabled "$1" --ScaleFast:TraceSampling "$sampling"
     start_proxies
     local gateway redis gw="http://127.0.0.1:$gateway_port/api/products/42" bare="http://127.0.0.1:$bare_port/api/products/42" \
         hap="http://127.0.0.1:$haproxy_port/api/products/42"

@@ -45,7 +45,7 @@ mail_sink() {
 
 # The benchmark build: the services with their /bench/* endpoints and consumers.
 app_build -p:ScaleFastBenchmarks=true
-app_start "$work/data" --ScaleFast:ApiReplicas 1 --ScaleFast:WorkerReplicas 1 --ScaleFast:BenchmarkEndpoints true --ScaleFast:GatewayPort 18080
+app_start "$work/data" --ScaleFast:ApiReplicas 1 --ScaleFast:WorkerReplicas 1 --Benchmark:Enabled true --ScaleFast:GatewayPort 18080
 worker=$(app_url worker-0)
 api=$(app_url api-0)
 mail_sink

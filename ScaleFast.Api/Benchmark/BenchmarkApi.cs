@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ScaleFast.Api.Catalog;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.Api.Benchmark;
 
@@ -13,13 +14,11 @@ namespace ScaleFast.Api.Benchmark;
 /// </summary>
 internal static class BenchmarkApi
 {
-    public const string EnabledKey = "Benchmark:Enabled";
-
     private static readonly ConcurrentDictionary<long, Product> Products = new();
 
     public static IEndpointRouteBuilder MapBenchmarkApi(this IEndpointRouteBuilder app)
     {
-        if (app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue<bool>(EnabledKey))
+        if (app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue<bool>(BenchmarkOptions.EnabledKey))
         {
             app.MapGet("/bench/products/{id:long}", GetProductAsync).ExcludeFromDescription();
         }

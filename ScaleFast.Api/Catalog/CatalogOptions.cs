@@ -2,9 +2,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ScaleFast.Api.Catalog;
 
-/// <summary>Catalog caching knobs (section <c>Catalog</c>).</summary>
+/// <summary>
+/// Catalog caching knobs (section <c>Catalog</c>). The AppHost forwards its own <c>Catalog</c> section
+/// to every API instance and validates it with this class at start.
+/// </summary>
 public sealed class CatalogOptions : IValidatableObject
 {
+    /// <summary>The configuration section the options are read from.</summary>
     public const string SectionName = "Catalog";
 
     /// <summary>Whether product reads go through the cache at all. Default true (off: every read hits Postgres).</summary>
@@ -31,6 +35,7 @@ public sealed class CatalogOptions : IValidatableObject
     /// <summary>The <c>max-age</c> given to browsers and CDNs. Default 10 s.</summary>
     public TimeSpan HttpMaxAge { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (CacheExpiration <= TimeSpan.Zero || LocalCacheExpiration <= TimeSpan.Zero)

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Npgsql;
 
 namespace ScaleFast.Api.Data;
@@ -31,14 +30,4 @@ internal static class DemoData
         command.Parameters.AddWithValue("count", count);
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
-}
-
-/// <summary>Demo data knobs (section <c>DemoData</c>).</summary>
-public sealed class DemoDataOptions
-{
-    public const string SectionName = "DemoData";
-
-    /// <summary>How many deterministic demo products to make sure exist at start. Default 0 (none).</summary>
-    [Range(0, 1_000_000)]
-    public int Products { get; set; }
 }

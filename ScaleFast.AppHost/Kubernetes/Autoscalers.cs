@@ -1,5 +1,6 @@
 using System.Globalization;
 using k8s.Models;
+using ScaleFast.AppHost.Topology;
 using ScaleFast.Contracts;
 
 namespace ScaleFast.AppHost.Kubernetes;
@@ -8,7 +9,7 @@ namespace ScaleFast.AppHost.Kubernetes;
 /// What scales each kind: the API and the gateway on CPU (HorizontalPodAutoscaler), the workers on
 /// the length of the queues they consume (a KEDA ScaledObject with a RabbitMQ trigger per queue).
 /// </summary>
-internal sealed class Autoscalers(ClusterLayout layout, ScaleFastOptions options)
+internal sealed class Autoscalers(ClusterLayout layout, ServiceSettings settings)
 {
     /// <summary>The Secret key KEDA reads the broker's address from, in-cluster broker or managed.</summary>
     public string BrokerAddressKey => layout.Options.ManagedRabbitMQ
@@ -44,8 +45,8 @@ internal sealed class Autoscalers(ClusterLayout layout, ScaleFastOptions options
     public IEnumerable<object> OnQueueLength(ServiceKind workers)
     {
         var authentication = $"{workers.Name}-rabbitmq";
-        var perReplica = (layout.Options.QueueLengthPerWorker ?? options.WorkerPrefetch).ToString(CultureInfo.InvariantCulture);
-        var triggers = WorkerQueues.Consumed(options.BenchmarkEndpoints)
+        var perReplica = (layout.Options.QueueLengthPerWorker ?? settings.Messaging.PrefetchCount).ToString(CultureInfo.InvariantCulture);
+        var triggers = WorkerQueues.Consumed(settings.Benchmark.Enabled)
             .Select(queue => new ScaleTrigger(
                 "rabbitmq",
                 new Dictionary<string, string> { ["protocol"] = "amqp", ["mode"] = "QueueLength", ["value"] = perReplica, ["queueName"] = queue },

@@ -32,7 +32,7 @@ public sealed class KubernetesOptions
     public int GatewayReplicas { get; set; } = 2;
 
     /// <summary>
-    /// Ready messages per worker replica in a queue above which KEDA adds workers. Default: <see cref="ScaleFastOptions.WorkerPrefetch"/>,
+    /// Ready messages per worker replica in a queue above which KEDA adds workers. Default: the workers' <c>Messaging:PrefetchCount</c>,
     /// what one worker takes ahead of time.
     /// </summary>
     [Range(1, 1_000_000)]

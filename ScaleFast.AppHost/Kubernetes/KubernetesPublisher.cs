@@ -28,11 +28,13 @@ internal sealed partial class KubernetesPublisher
     public const string SecretsFileName = "secrets.env";
 
     private readonly ScaleFastOptions _options;
+    private readonly ServiceSettings _settings;
     private readonly KubernetesOptions _kubernetes;
 
-    private KubernetesPublisher(ScaleFastOptions options, KubernetesOptions kubernetes, DatabasePoolBudget poolBudget)
+    private KubernetesPublisher(ScaleFastOptions options, ServiceSettings settings, KubernetesOptions kubernetes, DatabasePoolBudget poolBudget)
     {
         _options = options;
+        _settings = settings;
         _kubernetes = kubernetes;
         PoolBudget = poolBudget;
     }
@@ -42,7 +44,7 @@ internal sealed partial class KubernetesPublisher
 
     /// <summary>The publisher when the AppHost publishes for Kubernetes, otherwise null.</summary>
     /// <exception cref="ScaleFastSetupException">A knob is invalid, or the pools could not fit at the maximum replicas.</exception>
-    public static KubernetesPublisher? Create(IDistributedApplicationBuilder builder, ScaleFastOptions options)
+    public static KubernetesPublisher? Create(IDistributedApplicationBuilder builder, ScaleFastOptions options, ServiceSettings settings)
     {
         if (!builder.ExecutionContext.IsPublishMode || !string.Equals(builder.ExecutionContext.PublisherName, PublisherName, StringComparison.OrdinalIgnoreCase))
         {
@@ -71,7 +73,7 @@ internal sealed partial class KubernetesPublisher
                 $"so that a scale-out cannot exceed Postgres' max_connections. {e.Message}", e);
         }
 
-        return new KubernetesPublisher(options, kubernetes, budget);
+        return new KubernetesPublisher(options, settings, kubernetes, budget);
     }
 
     /// <summary>Adds the pipeline step that writes the objects for these services and servers.</summary>
@@ -111,7 +113,7 @@ internal sealed partial class KubernetesPublisher
         ClusterLayout layout, IEnumerable<IResource> servers, string repositoryRoot, DistributedApplicationExecutionContext executionContext, CancellationToken cancellationToken)
     {
         var workloads = new Workloads(layout, _options, executionContext);
-        var autoscalers = new Autoscalers(layout, _options);
+        var autoscalers = new Autoscalers(layout, _settings);
         List<object> objects =
         [
             new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = _kubernetes.Namespace } },

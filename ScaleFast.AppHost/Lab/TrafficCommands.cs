@@ -4,7 +4,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using ScaleFast.Api.Data;
 using ScaleFast.Contracts;
+using ScaleFast.Gateway.RateLimiting;
 using ScaleFast.Hosting.Local;
 
 namespace ScaleFast.AppHost.Lab;
@@ -32,22 +34,19 @@ public static partial class TrafficCommands
     /// <summary>The orders to place.</summary>
     public const string CountArgument = "count";
 
-    /// <summary>The demo products the reads and orders pick from (ids 1 to this).</summary>
-    private const int DemoProducts = 10_000;
-
     private const int Readers = 16;
 
     /// <summary>A client address of the documentation range: no real client has it.</summary>
     private const string BurstClient = "192.0.2.77";
 
-    internal static IResourceBuilder<ProjectResource> WithReadLoadCommand(this IResourceBuilder<ProjectResource> gateway) =>
+    internal static IResourceBuilder<ProjectResource> WithReadLoadCommand(this IResourceBuilder<ProjectResource> gateway, DemoDataOptions demoData) =>
         gateway.WithCommand(ReadLoad, "Send read load", async context =>
         {
             var seconds = Argument(context, SecondsArgument, 20, 1, 600);
             using var client = LoadGenerator.CreateClient(new Uri(gateway.GetEndpoint("http").Url), Readers, TimeSpan.FromSeconds(30));
             var before = await BalancingDecisionsAsync(gateway, context.CancellationToken);
             using var progress = Progress(context.Logger, "read load", TimeSpan.FromSeconds(seconds));
-            var samples = await LoadGenerator.RunAsync(client, random => (ProductRead(random, ClientAddress(random)), "read"), Readers, TimeSpan.FromSeconds(seconds), context.CancellationToken);
+            var samples = await LoadGenerator.RunAsync(client, random => (ProductRead(random, ClientAddress(random), demoData), "read"), Readers, TimeSpan.FromSeconds(seconds), context.CancellationToken);
             var after = await BalancingDecisionsAsync(gateway, context.CancellationToken);
             var summary = LoadSummary.Of(samples, TimeSpan.FromSeconds(seconds));
 
@@ -71,16 +70,17 @@ public static partial class TrafficCommands
         }, Options("Product reads through the gateway from 10,000 client addresses: balancing, caching, metrics.", "Send",
             new InteractionInput { Name = SecondsArgument, Label = "Seconds", InputType = InputType.Number, Value = "20", Required = true }));
 
-    internal static IResourceBuilder<ProjectResource> WithBurstCommand(this IResourceBuilder<ProjectResource> gateway, ScaleFastOptions options) =>
+    internal static IResourceBuilder<ProjectResource> WithBurstCommand(
+        this IResourceBuilder<ProjectResource> gateway, RateLimitingOptions limits, DemoDataOptions demoData) =>
         gateway.WithCommand(Burst, "Burst one client", async context =>
         {
-            if (!options.RateLimiting)
+            if (!limits.Enabled)
             {
-                return CommandResults.Failure("The rate limiter is off (ScaleFast:RateLimiting false).");
+                return CommandResults.Failure("The rate limiter is off (Gateway:RateLimiting:Enabled false).");
             }
 
             // The whole read budget and a tenth more, from one client, as fast as it goes.
-            var requests = options.RateLimitReads + Math.Max(10, options.RateLimitReads / 10);
+            var requests = limits.ReadsPerWindow + Math.Max(10, limits.ReadsPerWindow / 10);
             using var client = LoadGenerator.CreateClient(new Uri(gateway.GetEndpoint("http").Url), 8, TimeSpan.FromSeconds(30));
             var statuses = new Dictionary<int, int>();
             string? retryAfter = null;
@@ -90,7 +90,7 @@ public static partial class TrafficCommands
                 var random = new Random(worker);
                 while (Interlocked.Increment(ref sent) <= requests)
                 {
-                    using var response = await client.SendAsync(ProductRead(random, BurstClient), context.CancellationToken);
+                    using var response = await client.SendAsync(ProductRead(random, BurstClient, demoData), context.CancellationToken);
                     lock (statuses)
                     {
                         statuses[(int)response.StatusCode] = statuses.GetValueOrDefault((int)response.StatusCode) + 1;
@@ -101,7 +101,7 @@ public static partial class TrafficCommands
 
             var refused = statuses.GetValueOrDefault(429);
             var text = new StringBuilder()
-                .AppendLine(CultureInfo.InvariantCulture, $"**{requests:N0} reads** from one client ({BurstClient}), whose limit is {options.RateLimitReads:N0} reads per {options.RateLimitWindowSeconds} s: "
+                .AppendLine(CultureInfo.InvariantCulture, $"**{requests:N0} reads** from one client ({BurstClient}), whose limit is {limits.ReadsPerWindow:N0} reads per {limits.Window.TotalSeconds:0.###} s: "
                     + $"**{statuses.GetValueOrDefault(200):N0} answered, {refused:N0} refused with 429** (Retry-After: {retryAfter ?? "-"} s). Any other client is unaffected.")
                 .AppendLine()
                 .AppendLine("Watch: in Prometheus, `sum by (policy, result) (rate(scalefast_rate_limit_decisions_total[1m]))`; a 429's body is ProblemDetails, "
@@ -109,7 +109,8 @@ public static partial class TrafficCommands
             return Report($"{requests:N0} reads from one client: {refused:N0} refused with 429.", text);
         }, Options("More reads from one client address than its rate limit allows: the limiter's 429s with Retry-After.", "Flash"));
 
-    internal static IResourceBuilder<ProjectResource> WithPlaceOrdersCommand(this IResourceBuilder<ProjectResource> api, IResourceWithConnectionString mail) =>
+    internal static IResourceBuilder<ProjectResource> WithPlaceOrdersCommand(
+        this IResourceBuilder<ProjectResource> api, IResourceWithConnectionString mail, DemoDataOptions demoData) =>
         api.WithCommand(PlaceOrders, "Place orders", async context =>
         {
             var count = Argument(context, CountArgument, 20, 1, 1000);
@@ -123,7 +124,7 @@ public static partial class TrafficCommands
                 using var response = await client.PostAsJsonAsync("/api/orders", new
                 {
                     customerEmail = $"lab-{run}-{i}@scalefast.test",
-                    lines = new[] { new { productId = Random.Shared.Next(1, DemoProducts + 1), quantity = 1 } },
+                    lines = new[] { new { productId = RandomProductId(Random.Shared, demoData), quantity = 1 } },
                 }, ct);
                 lock (refused)
                 {
@@ -152,13 +153,16 @@ public static partial class TrafficCommands
         }, Options("Orders through this instance, and their confirmation emails awaited: outbox, broker, workers, mail.", "ShoppingBag",
             new InteractionInput { Name = CountArgument, Label = "Orders", InputType = InputType.Number, Value = "20", Required = true }));
 
-    private static HttpRequestMessage ProductRead(Random random, string client)
+    private static HttpRequestMessage ProductRead(Random random, string client, DemoDataOptions demoData)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/products/{random.Next(1, DemoProducts + 1)}");
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/products/{RandomProductId(random, demoData)}");
         // The gateway believes X-Forwarded-For from loopback: each request comes from this client.
         request.Headers.Add("X-Forwarded-For", client);
         return request;
     }
+
+    /// <summary>One of the demo products (ids 1 to <c>DemoData:Products</c>; product 1 when there are none).</summary>
+    private static int RandomProductId(Random random, DemoDataOptions demoData) => random.Next(1, Math.Max(1, demoData.Products) + 1);
 
     private static string ClientAddress(Random random) => $"10.{random.Next(0, 100)}.{random.Next(0, 100)}.1";
 

@@ -1,4 +1,5 @@
 using System.Reflection;
+using ScaleFast.Contracts;
 
 namespace ScaleFast.AppHost.Topology;
 
@@ -14,15 +15,15 @@ internal static class BenchmarkBuild
     public static bool IsBenchmarkBuild { get; } = typeof(BenchmarkBuild).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Any(metadata => metadata.Key == Property && string.Equals(metadata.Value, "true", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Refuses <see cref="ScaleFastOptions.BenchmarkEndpoints"/> in a build whose services lack the endpoints.</summary>
+    /// <summary>Refuses <see cref="BenchmarkOptions.Enabled"/> in a build whose services lack the endpoints.</summary>
     /// <exception cref="ScaleFastSetupException">The knob is on and this is not a benchmark build.</exception>
-    public static void RequireFor(ScaleFastOptions options)
+    public static void RequireFor(BenchmarkOptions benchmark)
     {
-        if (options.BenchmarkEndpoints && !IsBenchmarkBuild)
+        if (benchmark.Enabled && !IsBenchmarkBuild)
         {
             throw new ScaleFastSetupException(
-                $"ScaleFast:BenchmarkEndpoints needs the services' benchmark endpoints, which only a benchmark build has. " +
-                $"Build with -p:{Property}=true: dotnet run -p:{Property}=true --project ScaleFast.AppHost -- --ScaleFast:BenchmarkEndpoints true " +
+                $"{BenchmarkOptions.EnabledKey} needs the services' benchmark endpoints, which only a benchmark build has. " +
+                $"Build with -p:{Property}=true: dotnet run -p:{Property}=true --project ScaleFast.AppHost -- --{BenchmarkOptions.EnabledKey} true " +
                 "(bench/api.sh and bench/worker.sh build that way).");
         }
     }

@@ -3,7 +3,9 @@ using ScaleFast.AppHost.Infrastructure;
 using ScaleFast.AppHost.Kubernetes;
 using ScaleFast.AppHost.Lab;
 using ScaleFast.AppHost.Monitoring;
+using Microsoft.Extensions.Configuration;
 using ScaleFast.Contracts;
+using ScaleFast.Gateway.RateLimiting;
 using ScaleFast.Hosting.Local;
 
 namespace ScaleFast.AppHost.Topology;
@@ -15,15 +17,19 @@ namespace ScaleFast.AppHost.Topology;
 /// </summary>
 public static class ScaleFastTopologyExtensions
 {
-    /// <summary>Adds the ScaleFast topology as configured in the <c>ScaleFast</c> section.</summary>
+    /// <summary>
+    /// Adds the ScaleFast topology as configured in the <c>ScaleFast</c> section; the services' own
+    /// sections (<see cref="ServiceSettings"/>) are validated and forwarded to the services that own them.
+    /// </summary>
     /// <param name="builder">The distributed application builder.</param>
     /// <returns>The servers the services use.</returns>
     /// <exception cref="ScaleFastSetupException">The configuration is invalid or a local binary is missing.</exception>
     public static ScaleFastInfrastructure AddScaleFast(this IDistributedApplicationBuilder builder)
     {
         var options = ScaleFastOptionsReader.Read(builder.Configuration);
-        var kubernetes = KubernetesPublisher.Create(builder, options);
-        BenchmarkBuild.RequireFor(options);
+        var settings = ServiceSettings.Read(builder.Configuration);
+        var kubernetes = KubernetesPublisher.Create(builder, options, settings);
+        BenchmarkBuild.RequireFor(settings.Benchmark);
         // API instances and workers all hold a pool: the budget is shared by both. Each worker also
         // keeps one connection outside its pool, listening for outbox notifications.
         var poolBudget = kubernetes?.PoolBudget
@@ -40,10 +46,7 @@ public static class ScaleFastTopologyExtensions
                 .WithPooledDatabase(infrastructure.Database, poolBudget)
                 .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
                 .WithEnvironment("ApiKeys__AdminKeys__0", adminKey)
-                .WithEnvironment("Catalog__CacheEnabled", options.ProductCache.ToString())
-                .WithEnvironment("Benchmark__Enabled", options.BenchmarkEndpoints.ToString())
-                .WithEnvironment("Catalog__CacheExpiration", TimeSpan.FromSeconds(options.ProductCacheSeconds).ToString("c", CultureInfo.InvariantCulture))
-                .WithEnvironment("DemoData__Products", options.DemoProducts.ToString(CultureInfo.InvariantCulture)))
+                .WithConfigurationSections(builder.Configuration, ServiceSettings.ApiSections))
             .ToList();
 
         var workers = Enumerable.Range(0, options.WorkerReplicas)
@@ -55,9 +58,7 @@ public static class ScaleFastTopologyExtensions
                 .WaitFor(apis[0])
                 .WithReference(infrastructure.RabbitMQ).WaitFor(infrastructure.RabbitMQ)
                 .WithReference(infrastructure.Mail).WaitFor(infrastructure.Mail)
-                .WithEnvironment("Messaging__PrefetchCount", options.WorkerPrefetch.ToString(CultureInfo.InvariantCulture))
-                .WithEnvironment("Messaging__ConcurrencyLimit", options.WorkerConcurrency.ToString(CultureInfo.InvariantCulture))
-                .WithEnvironment("Benchmark__Enabled", options.BenchmarkEndpoints.ToString()))
+                .WithConfigurationSections(builder.Configuration, ServiceSettings.WorkerSections))
             .ToList();
 
         // The gateway starts once the API instances are ready, so that its first probes find them
@@ -68,14 +69,12 @@ public static class ScaleFastTopologyExtensions
             // Its http endpoint only: health and metrics stay internal, as on every service.
             .WithEndpoint("http", endpoint => endpoint.IsExternal = true);
 
-        gateway.WithEnvironment("Gateway__LoadBalancing", options.LoadBalancing.ToString())
-            .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
-            .WithEnvironment("Gateway__RateLimiting__Enabled", options.RateLimiting.ToString())
-            .WithEnvironment("Gateway__RateLimiting__ReadsPerWindow", options.RateLimitReads.ToString(CultureInfo.InvariantCulture))
-            .WithEnvironment("Gateway__RateLimiting__WritesPerWindow", options.RateLimitWrites.ToString(CultureInfo.InvariantCulture))
-            .WithEnvironment("Gateway__RateLimiting__Window", TimeSpan.FromSeconds(options.RateLimitWindowSeconds).ToString("c", CultureInfo.InvariantCulture))
-            .WithEnvironment("Gateway__RateLimiting__FailClosed", options.RateLimitFailClosed.ToString())
-            .WithEnvironment("Gateway__RateLimiting__KnownApiKeys__0", adminKey);
+        gateway.WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+            .WithConfigurationSections(builder.Configuration, ServiceSettings.GatewaySections)
+            // The admin key's holder is one client for the limiter, beside any key the configuration lists.
+            .WithEnvironment(
+                ConfigurationForwarding.NextListItemVariable(builder.Configuration, ConfigurationPath.Combine(RateLimitingOptions.SectionName, nameof(RateLimitingOptions.KnownApiKeys))),
+                adminKey);
         foreach (var api in apis)
         {
             gateway.WaitFor(api);
@@ -89,10 +88,10 @@ public static class ScaleFastTopologyExtensions
         }
 
         // The lab: commands on the dashboard that drive traffic, and (local mode) break things.
-        gateway.WithReadLoadCommand().WithBurstCommand(options);
+        gateway.WithReadLoadCommand(settings.DemoData).WithBurstCommand(settings.RateLimiting, settings.DemoData);
         foreach (var api in apis)
         {
-            api.WithPlaceOrdersCommand(infrastructure.Mail.Resource);
+            api.WithPlaceOrdersCommand(infrastructure.Mail.Resource, settings.DemoData);
         }
 
         if (infrastructure.Mode == InfrastructureMode.Local && !OperatingSystem.IsWindows())

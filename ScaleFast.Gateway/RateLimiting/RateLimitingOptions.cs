@@ -2,9 +2,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ScaleFast.Gateway.RateLimiting;
 
-/// <summary>The rate limiter's knobs (section <c>Gateway:RateLimiting</c>); the AppHost sets them from <c>ScaleFast:RateLimit*</c>.</summary>
+/// <summary>
+/// The rate limiter's knobs (section <c>Gateway:RateLimiting</c>). The AppHost forwards its own
+/// <c>Gateway</c> section, this one included, to the gateway and validates it with this class at start.
+/// </summary>
 public sealed class RateLimitingOptions : IValidatableObject
 {
+    /// <summary>The configuration section the options are read from.</summary>
     public const string SectionName = "Gateway:RateLimiting";
 
     /// <summary>Whether the gateway limits at all. Default true; false only to measure what limiting costs.</summary>
@@ -30,6 +34,7 @@ public sealed class RateLimitingOptions : IValidatableObject
     /// <summary>API keys that identify a client (the AppHost passes the admin key); any other key counts as none.</summary>
     public IList<string> KnownApiKeys { get; } = [];
 
+    /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Window < TimeSpan.FromSeconds(1) || Window > TimeSpan.FromDays(1))

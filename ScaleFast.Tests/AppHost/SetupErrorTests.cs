@@ -52,7 +52,12 @@ public sealed class SetupErrorTests : IDisposable
     [InlineData("--ScaleFast:ApiReplicas", "0", "ScaleFast:ApiReplicas")]
     [InlineData("--ScaleFast:GatewayPort", "eighty", "ScaleFast:GatewayPort")]
     [InlineData("--ScaleFast:PoolFactor", "64", "above ScaleFast:DatabaseMaxConnections = 100")]
-    [InlineData("--ScaleFast:BenchmarkEndpoints", "true", "-p:ScaleFastBenchmarks=true")]
+    [InlineData("--Benchmark:Enabled", "true", "-p:ScaleFastBenchmarks=true")]
+    [InlineData("--Catalog:CacheExpiration", "-00:00:01", "Catalog:CacheExpiration")]
+    [InlineData("--DemoData:Products", "-1", "DemoData:Products")]
+    [InlineData("--Messaging:PrefetchCount", "0", "Messaging:PrefetchCount")]
+    [InlineData("--Gateway:LoadBalancing", "Fastest", "Gateway:LoadBalancing")]
+    [InlineData("--Gateway:RateLimiting:WritesPerWindow", "0", "Gateway:RateLimiting:WritesPerWindow: must be between 1 and 1000000")]
     public async Task An_invalid_knob_is_named_in_a_readable_message(string key, string value, string named)
     {
         var result = await AppHostProcess.RunAsync([key, value, "--ScaleFast:DataDirectory", _data.FullName], timeout: TimeSpan.FromSeconds(60));

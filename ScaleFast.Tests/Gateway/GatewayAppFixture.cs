@@ -13,9 +13,9 @@ public sealed class GatewayAppFixture : ScaleFastAppFixture
 
     protected override string[] Arguments =>
     [
-        "--ScaleFast:LoadBalancing=IpHash",
-        $"--ScaleFast:RateLimitWrites={WriteLimit}",
-        $"--ScaleFast:RateLimitWindowSeconds={WindowSeconds}",
+        "--Gateway:LoadBalancing=IpHash",
+        $"--Gateway:RateLimiting:WritesPerWindow={WriteLimit}",
+        $"--Gateway:RateLimiting:Window={TimeSpan.FromSeconds(WindowSeconds):c}",
     ];
 }
 

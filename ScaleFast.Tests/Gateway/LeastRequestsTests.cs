@@ -8,7 +8,7 @@ namespace ScaleFast.Tests.Gateway;
 
 public sealed class LeastRequestsAppFixture : ScaleFastAppFixture
 {
-    protected override string[] Arguments => ["--ScaleFast:LoadBalancing=LeastRequests"];
+    protected override string[] Arguments => ["--Gateway:LoadBalancing=LeastRequests"];
 }
 
 [CollectionDefinition(Name)]

@@ -1,3 +1,5 @@
+extern alias gateway;
+
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -55,7 +57,7 @@ internal sealed class LocalRedisServer : IAsyncDisposable
     public async Task<RedisDecisionBatcher> CreateLimiterAsync(TimeSpan window, TimeSpan? timeout = null, Func<long>? clock = null, int maxPending = RedisDecisionBatcher.MaxPendingDecisions)
     {
         var connection = await ConnectionMultiplexer.ConnectAsync(Configuration);
-        var options = new RateLimitingOptions { Window = window, RedisTimeout = timeout ?? TimeSpan.FromSeconds(10) };
+        var options = new gateway::ScaleFast.Gateway.RateLimiting.RateLimitingOptions { Window = window, RedisTimeout = timeout ?? TimeSpan.FromSeconds(10) };
         var limiter = new RedisDecisionBatcher(
             new SlidingWindowBuckets(connection, window, clock), options, MeterFactory, NullLogger<RedisDecisionBatcher>.Instance, maxPending);
         _limiters.Add(limiter);

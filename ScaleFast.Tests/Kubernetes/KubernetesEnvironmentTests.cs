@@ -1,4 +1,5 @@
 using ScaleFast.AppHost.Kubernetes;
+using ScaleFast.Tests.Infrastructure;
 
 namespace ScaleFast.Tests.Kubernetes;
 
@@ -59,19 +60,6 @@ public sealed class KubernetesEnvironmentTests(PublishedKubernetes published) : 
     }
 
     /// <summary>The variables (unresolved values) the run-mode model gives a resource, with the same knobs.</summary>
-    private static async Task<Dictionary<string, object>> LocalEnvironmentAsync(string resourceName)
-    {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ScaleFast_AppHost>(
-            ["--ScaleFast:Infrastructure=containers", .. PublishedKubernetes.Knobs.Chunk(2).Select(k => $"{k[0]}={k[1]}")]);
-        await using var app = await builder.BuildAsync();
-        var resource = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resourceName);
-        var environment = new Dictionary<string, object>();
-        var context = new EnvironmentCallbackContext(app.Services.GetRequiredService<DistributedApplicationExecutionContext>(), resource, environment);
-        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
-        {
-            await callback.Callback(context);
-        }
-
-        return environment;
-    }
+    private static Task<Dictionary<string, object>> LocalEnvironmentAsync(string resourceName) =>
+        ModelEnvironment.ReadAsync(resourceName, ["--ScaleFast:Infrastructure=containers", .. PublishedKubernetes.Knobs.Chunk(2).Select(k => $"{k[0]}={k[1]}")]);
 }

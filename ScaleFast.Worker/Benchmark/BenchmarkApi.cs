@@ -21,11 +21,9 @@ namespace ScaleFast.Worker.Benchmark;
 /// </summary>
 internal static class BenchmarkApi
 {
-    public const string EnabledKey = "Benchmark:Enabled";
-
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(5);
 
-    public static bool IsEnabled(IConfiguration configuration) => configuration.GetValue<bool>(EnabledKey);
+    public static bool IsEnabled(IConfiguration configuration) => configuration.GetValue<bool>(BenchmarkOptions.EnabledKey);
 
     public static IEndpointRouteBuilder MapBenchmarkApi(this IEndpointRouteBuilder app)
     {

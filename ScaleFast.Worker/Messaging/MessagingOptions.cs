@@ -2,9 +2,13 @@ using System.ComponentModel.DataAnnotations;
 
 namespace ScaleFast.Worker.Messaging;
 
-/// <summary>How each worker consumes (configuration section <c>Messaging</c>).</summary>
+/// <summary>
+/// How each worker consumes (configuration section <c>Messaging</c>). The AppHost forwards its own
+/// <c>Messaging</c> section to every worker and validates it with this class at start.
+/// </summary>
 public sealed class MessagingOptions
 {
+    /// <summary>The configuration section the options are read from.</summary>
     public const string SectionName = "Messaging";
 
     /// <summary>Unacknowledged messages RabbitMQ hands one worker per queue ahead of time. Default 16.</summary>
