@@ -24,7 +24,6 @@ request = function()
 end
 LUA
 
-ratio() { echo "scale=2; $1 / $2" | bc -l; }
 common=(--ScaleFast:ApiReplicas 1 --ScaleFast:WorkerReplicas 1 --ScaleFast:GatewayPort 18080)
 
 # The benchmark build: the services with their /bench/* endpoints and consumers.
@@ -36,16 +35,16 @@ api=$(app_url api-0)
 wrk_rps "$api/api/products/$product" 3 >/dev/null
 wrk_rps "$api/bench/products/$product" 3 >/dev/null
 cached=(); bare=()
-for round in 1 2; do
+for _ in 1 2; do
     bare+=("$(wrk_rps "$api/bench/products/$product" "$seconds")")
     cached+=("$(wrk_rps "$api/api/products/$product" "$seconds")")
 done
 app_stop
-cached_mean=$(echo "(${cached[0]} + ${cached[1]}) / 2" | bc -l)
-bare_mean=$(echo "(${bare[0]} + ${bare[1]}) / 2" | bc -l)
+cached_mean=$(mean "${cached[@]}")
+bare_mean=$(mean "${bare[@]}")
 printf '1. cached GET /api/products/%s   %8.0f req/s  (rounds: %s)\n' "$product" "$cached_mean" "${cached[*]}"
 printf '   same JSON from memory         %8.0f req/s  (rounds: %s)\n' "$bare_mean" "${bare[*]}"
-printf '   ratio cached / ceiling: %s  (goal >= 0.80)\n' "$(ratio "$cached_mean" "$bare_mean")"
+printf '   ratio cached / ceiling: %.2f  (goal >= 0.80)\n' "$(ratio "$cached_mean" "$bare_mean")"
 
 app_start "$work/data" "${common[@]}" --Catalog:CacheEnabled false
 api=$(app_url api-0)
@@ -53,7 +52,7 @@ wrk_rps "$api/api/products/$product" 3 >/dev/null
 uncached=$(wrk_rps "$api/api/products/$product" "$seconds")
 app_stop
 printf '2. uncached GET (Postgres each)  %8.0f req/s\n' "$uncached"
-printf '   ratio cached / uncached: %s\n' "$(ratio "$cached_mean" "$uncached")"
+printf '   ratio cached / uncached: %.2f\n' "$(ratio "$cached_mean" "$uncached")"
 
 echo "3. POST /api/orders by pool factor (pool = factor x $(nproc) cores, one instance):"
 best=0; best_factor=0

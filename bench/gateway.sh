@@ -60,7 +60,6 @@ measure() {
         "$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' <<<"$out")" \
         "$(echo "$proxy * $tick / $requests" | bc -l)" "$(echo "$redis * $tick / $requests" | bc -l)"
 }
-mean() { echo "($1 + $2) / 2" | bc -l; }
 
 # batches: "decisions calls" the gateway's limiter has sent to Redis so far (its batch histogram).
 batches() {
@@ -126,8 +125,6 @@ run() {
     for i in 0 1 2 3; do result+="$(mean "${h1[$i]}" "${h2[$i]}") "; done
     echo "$result$(echo "(${after[0]} - ${before[0]}) / (${after[1]} - ${before[1]} + 0.000001)" | bc -l)"
 }
-
-ratio() { echo "$1 / $2" | bc -l; }
 
 app_build
 dotnet build bench/BareYarp -c Release -v quiet -nologo >/dev/null

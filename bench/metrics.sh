@@ -34,8 +34,8 @@ on1=$(measure true)
 off1=$(measure false)
 on2=$(measure true)
 off2=$(measure false)
-on=$(echo "($on1 + $on2) / 2" | bc -l)
-off=$(echo "($off1 + $off2) / 2" | bc -l)
+on=$(mean "$on1" "$on2")
+off=$(mean "$off1" "$off2")
 printf 'metrics on   %8.0f req/s  (runs: %s, %s)\n' "$on" "$on1" "$on2"
 printf 'metrics off  %8.0f req/s  (runs: %s, %s)\n' "$off" "$off1" "$off2"
-printf 'ratio on / off: %.2f  (goal >= 0.95)\n' "$(echo "$on / $off" | bc -l)"
+printf 'ratio on / off: %.2f  (goal >= 0.95)\n' "$(ratio "$on" "$off")"

@@ -10,14 +10,14 @@ source bench/lib/apphost.sh
 runs=${1:-3}
 goal=30
 data=$(mktemp -d /tmp/scalefast-bench-startup-XXXXXX)
-trap 'rm -rf "$data"' EXIT
+trap 'app_stop 2>/dev/null || true; rm -rf "$data"' EXIT
 
 app_build
 
 start_once() {
     app_start "$data"
     app_stop
-    printf '%-6s %6.1f s   ratio to the %d s goal: %.2f\n' "$1" "$APP_SECONDS" "$goal" "$(echo "$APP_SECONDS / $goal" | bc -l)"
+    printf '%-6s %6.1f s   ratio to the %d s goal: %.2f\n' "$1" "$APP_SECONDS" "$goal" "$(ratio "$APP_SECONDS" "$goal")"
 }
 
 echo "Start-up to all resources healthy (local mode, $(nproc) cores):"

@@ -29,7 +29,6 @@ run() {
     curl -sf -X POST "$worker/bench/jobs/$1?count=$2&size=$size&batched=${3:-false}" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["perSecond"]))'
 }
 
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 # The mail sink's address and credentials, from its process.
 mail_sink() {
@@ -68,7 +67,7 @@ done
 s=$(median "${single[@]}")
 b=$(median "${batched[@]}")
 c=$(median "${ceiling[@]}")
-printf 'outbox → consumer, a transaction per job      %6.0f jobs/s  (runs: %s)  ratio %.2f\n' "$s" "${single[*]}" "$(echo "$s / $c" | bc -l)"
-printf 'outbox → consumer, a transaction per batch    %6.0f jobs/s  (runs: %s)  ratio %.2f\n' "$b" "${batched[*]}" "$(echo "$b / $c" | bc -l)"
+printf 'outbox → consumer, a transaction per job      %6.0f jobs/s  (runs: %s)  ratio %.2f\n' "$s" "${single[*]}" "$(ratio "$s" "$c")"
+printf 'outbox → consumer, a transaction per batch    %6.0f jobs/s  (runs: %s)  ratio %.2f\n' "$b" "${batched[*]}" "$(ratio "$b" "$c")"
 printf 'publish → consume, no effect (ceiling)        %6.0f jobs/s  (runs: %s)\n' "$c" "${ceiling[*]}"
 echo "goal: outbox / ceiling >= 0.5"

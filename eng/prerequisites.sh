@@ -28,6 +28,8 @@ has prometheus || missing+=(prometheus)
 has promtool || missing+=(prometheus)
 has node || missing+=(nodejs)
 has npm || missing+=(npm)
+# The shell scripts are checked in the fast tier (ShellScriptTests).
+has shellcheck || missing+=(shellcheck)
 
 # The Kubernetes tests validate the published objects with these (package-lock.json pins them).
 validator_packages() {

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the bench/ scripts: start the AppHost (Release, local mode) and wait until every
 # resource is healthy, find an instance's address, stop it all again.
 #   source bench/lib/apphost.sh
@@ -15,6 +16,9 @@
 #   free_port                                    prints a loopback TCP port nothing listens on
 #   wrk_rps URL SECONDS [LUA]                    requests/s of one wrk -t1 -c32 run; non-2xx fails
 
+# shellcheck source=bench/lib/figures.sh
+source "$(dirname "${BASH_SOURCE[0]}")/figures.sh"
+
 # A failure inside $(...) stops the script too.
 shopt -s inherit_errexit
 
@@ -22,6 +26,8 @@ app_build() {
     dotnet build ScaleFast.AppHost -c Release -v quiet -nologo "$@" >/dev/null
 }
 
+# APP_SECONDS is read by the scripts that source this file (startup.sh).
+# shellcheck disable=SC2034
 app_start() {
     local data=$1; shift
     APP_DATA=$data
@@ -96,13 +102,18 @@ cpu_ticks() {
     sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
 }
 
+# Nothing started yet: app_stop (in a script's EXIT trap) then has nothing to stop.
+APP_PID="" APP_DATA="" APP_LOG=""
+
 app_stop() {
+    [ -n "$APP_PID" ] || return 0
     # SIGTERM, as a service manager would: a background job of a script ignores SIGINT.
     kill -TERM "$APP_PID" 2>/dev/null || true
     wait "$APP_PID" 2>/dev/null || true
     # DCP stops the servers after the AppHost exits; let it finish before the next start.
     for _ in $(seq 1 240); do pgrep -f "$APP_DATA" >/dev/null || break; sleep 0.5; done
     rm -f "$APP_LOG"
+    APP_PID=""
 }
 
 free_port() {

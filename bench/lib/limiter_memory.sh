@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # What the gateway's rate limiter keeps in Redis, measured on a throw-away redis-server (a unix
 # socket in a work directory, no persistence): the limiter's own script
 # (ScaleFast.Gateway/RateLimiting/SlidingWindowBuckets.lua) replayed through redis-cli for CLIENTS
