@@ -16,8 +16,10 @@ internal sealed record FaultRow(
         var cachedReads = reads.Where(cached.Contains).ToList();
 
         // Recovery: from the end of the fault until the last request that failed or took over 1 s;
-        // none in the observation that follows means it had recovered when the fault ended.
-        var after = samples.Where(s => s.SentAt >= end && s.SentAt < end + observation).ToList();
+        // none in the observation that follows means it had recovered when the fault ended. Only
+        // requests answered within the observation count: the next fault begins right after it, and
+        // a request sent just before would be that fault's, not this one's.
+        var after = samples.Where(s => s.SentAt >= end && s.SentAt + s.Latency < end + observation).ToList();
         var lastBad = after.Where(s => !s.Succeeded || s.Latency > TimeSpan.FromSeconds(1)).Select(s => s.SentAt + s.Latency).DefaultIfEmpty(end).Max();
         return new FaultRow(
             fault,
