@@ -14,9 +14,6 @@ namespace ScaleFast.Api.Extensions;
 
 internal static class ApiServiceExtensions
 {
-    // How long a timed-out command's cancellation may take before its connection is closed.
-    private const int DatabaseCancellationTimeoutMilliseconds = 1000;
-
     public static WebApplicationBuilder AddApiServices(this WebApplicationBuilder builder)
     {
         builder.AddHttpErrorHandling();
@@ -25,18 +22,7 @@ internal static class ApiServiceExtensions
         // database leaves the gateway's pool), Redis is not (a cache: without it reads go to
         // Postgres, and a Redis outage must not take every instance out at once).
         // The pool settings come in the connection string, computed by the AppHost for the fleet.
-        // A request waits for Postgres at most Database:CommandTimeout (the migrator and the demo
-        // data open their own connections, without it): a hung database then costs a request a
-        // bounded wait and a 503, not a hold until the gateway's route timeout.
-        builder.AddValidatedOptions<DatabaseOptions>(DatabaseOptions.SectionName);
-        var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        builder.AddNpgsqlDataSource(ApiConnectionNames.Database, configureDataSourceBuilder: dataSource =>
-        {
-            var seconds = (int)Math.Ceiling(database.CommandTimeout.TotalSeconds);
-            dataSource.ConnectionStringBuilder.CommandTimeout = seconds;
-            dataSource.ConnectionStringBuilder.Timeout = seconds;
-            dataSource.ConnectionStringBuilder.CancellationTimeout = DatabaseCancellationTimeoutMilliseconds;
-        });
+        builder.AddNpgsqlDataSource(ApiConnectionNames.Database);
         builder.AddRedisClient(
             ApiConnectionNames.Redis,
             settings => settings.DisableHealthChecks = true,

@@ -18,7 +18,7 @@ namespace ScaleFast.AppHost.Topology;
 internal sealed class ServiceSettings
 {
     /// <summary>The sections each API instance gets.</summary>
-    public static readonly string[] ApiSections = [CatalogOptions.SectionName, DatabaseOptions.SectionName, DemoDataOptions.SectionName, BenchmarkOptions.SectionName];
+    public static readonly string[] ApiSections = [CatalogOptions.SectionName, DemoDataOptions.SectionName, BenchmarkOptions.SectionName];
 
     /// <summary>The sections each worker gets.</summary>
     public static readonly string[] WorkerSections = [MessagingOptions.SectionName, BenchmarkOptions.SectionName];
@@ -29,7 +29,6 @@ internal sealed class ServiceSettings
     private ServiceSettings(IConfiguration configuration)
     {
         Catalog = ScaleFastOptionsReader.Read<CatalogOptions>(configuration, CatalogOptions.SectionName);
-        Database = ScaleFastOptionsReader.Read<DatabaseOptions>(configuration, DatabaseOptions.SectionName);
         DemoData = ScaleFastOptionsReader.Read<DemoDataOptions>(configuration, DemoDataOptions.SectionName);
         Benchmark = ScaleFastOptionsReader.Read<BenchmarkOptions>(configuration, BenchmarkOptions.SectionName);
         Messaging = ScaleFastOptionsReader.Read<MessagingOptions>(configuration, MessagingOptions.SectionName);
@@ -38,8 +37,6 @@ internal sealed class ServiceSettings
     }
 
     public CatalogOptions Catalog { get; }
-
-    public DatabaseOptions Database { get; }
 
     public DemoDataOptions DemoData { get; }
 

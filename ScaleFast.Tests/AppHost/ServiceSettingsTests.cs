@@ -16,7 +16,6 @@ public sealed class ServiceSettingsTests
     [
         "--ScaleFast:Infrastructure=containers",
         "--Catalog:CacheExpiration=00:00:30",
-        "--Database:CommandTimeout=00:00:03",
         "--Gateway:RateLimiting:WritesPerWindow=7",
         "--Gateway:TrustedProxies:0=10.0.0.1",
         "--Gateway:RateLimiting:KnownApiKeys:0=partner-key",
@@ -31,7 +30,6 @@ public sealed class ServiceSettingsTests
         var gateway = await ModelEnvironment.ReadAsync("gateway", Knobs);
 
         Assert.Equal("00:00:30", api["Catalog__CacheExpiration"]);
-        Assert.Equal("00:00:03", api["Database__CommandTimeout"]);
         Assert.Equal("3", worker["Messaging__PrefetchCount"]);
         Assert.Equal("7", gateway["Gateway__RateLimiting__WritesPerWindow"]);
         Assert.Equal("10.0.0.1", gateway["Gateway__TrustedProxies__0"]);
@@ -56,7 +54,6 @@ public sealed class ServiceSettingsTests
     [InlineData("Catalog:LocalCacheExpiration", "00:05:00", "Catalog:LocalCacheExpiration: LocalCacheExpiration must not exceed CacheExpiration")]
     [InlineData("Messaging:ConcurrencyLimit", "many", "'Messaging:ConcurrencyLimit'")]
     [InlineData("DemoData:Products", "-1", "DemoData:Products: must be between 0 and 1000000")]
-    [InlineData("Database:CommandTimeout", "00:00:00.500", "Database:CommandTimeout: CommandTimeout must be between 1 s and 5 min")]
     public void An_invalid_value_is_rejected_naming_its_full_key(string key, string value, string message)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();

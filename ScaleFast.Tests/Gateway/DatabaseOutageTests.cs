@@ -85,36 +85,6 @@ public sealed class DatabaseOutageTests(FaultAppFixture fixture)
         }
     }
 
-    /// <summary>
-    /// A hung Postgres (it keeps its connections and answers nothing) costs a request at most
-    /// <c>Database:CommandTimeout</c> (5 s) and one second for the cancellation, then the API's
-    /// 503; without the bound the order would wait for the whole hang and then succeed.
-    /// </summary>
-    [Fact]
-    public async Task A_hung_database_answers_a_write_with_503_within_the_command_timeout_and_then_takes_it_again()
-    {
-        using var api = App.CreateHttpClient("api-1", "http");
-        api.Timeout = TimeSpan.FromSeconds(60);
-        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/orders", Catalog.Order((42, 1)))).StatusCode);
-
-        var hang = App.HangAsync(ResourceNames.Postgres, seconds: 20);
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var refused = await api.PostAsJsonAsync("/api/orders", Catalog.Order((42, 1)));
-        var waited = clock.Elapsed;
-        await hang;
-
-        var problem = await Catalog.AssertProblemAsync(refused, HttpStatusCode.ServiceUnavailable);
-        Assert.Equal("The database is unavailable.", problem.Title);
-        Assert.True(waited < TimeSpan.FromSeconds(12), $"The order waited {waited.TotalSeconds:0.0} s of a 20 s hang.");
-
-        var order = await Eventually.ReadAsync(
-            () => api.PostAsJsonAsync("/api/orders", Catalog.Order((42, 1))),
-            r => r.StatusCode is not HttpStatusCode.ServiceUnavailable,
-            TimeSpan.FromSeconds(30));
-        Assert.Equal(HttpStatusCode.Created, order.StatusCode);
-    }
-
     [Fact]
     public async Task A_replica_that_loses_its_database_leaves_the_pool_while_the_others_serve_and_rejoins()
     {
