@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ScaleFast.Api.Catalog;
 
@@ -22,6 +23,12 @@ internal sealed class ProductCache(
         LocalCacheExpiration = options.Value.LocalCacheExpiration,
     };
 
+    // Read what Redis holds, and nothing else: no database, nothing written back.
+    private static readonly HybridCacheEntryOptions RedisOnly = new()
+    {
+        Flags = HybridCacheEntryFlags.DisableUnderlyingData | HybridCacheEntryFlags.DisableLocalCacheWrite | HybridCacheEntryFlags.DisableDistributedCacheWrite,
+    };
+
     public static string Key(long id) => $"product:{id}";
 
     /// <summary>The product, or null when there is none (also cached, so unknown ids do not reach Postgres each time).</summary>
@@ -38,9 +45,34 @@ internal sealed class ProductCache(
         // HybridCache answers an L1 hit synchronously; anything else awaited Redis, and the
         // factory ran only when Redis missed too.
         var fromMemory = pending.IsCompletedSuccessfully;
-        var product = await pending;
+        Product? product;
+        try
+        {
+            product = await pending;
+        }
+        catch (NpgsqlException e) when (e.IsTransient)
+        {
+            // The database is unavailable, and Redis was skipped (its breaker open) or slow: it is
+            // the only source left, so ask it again, patiently, before the request gets its 503.
+            product = await FromRedisOnlyAsync(id, cancellationToken);
+            if (product is null)
+            {
+                throw;
+            }
+        }
+
         metrics.RecordLookup(CacheName, fromMemory ? CacheLookup.MemoryHit : load.Ran ? CacheLookup.Miss : CacheLookup.RedisHit);
         return product;
+    }
+
+    private async Task<Product?> FromRedisOnlyAsync(long id, CancellationToken cancellationToken)
+    {
+        using var patience = ResilientDistributedCache.Patiently(Key(id));
+        return await cache.GetOrCreateAsync<Product?>(
+            Key(id),
+            static _ => ValueTask.FromResult<Product?>(null),
+            RedisOnly,
+            cancellationToken: cancellationToken);
     }
 
     /// <summary>After a committed write: drop the entry here and in Redis, and tell every instance.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -21,6 +22,13 @@ namespace ScaleFast.Api.Catalog;
 /// </remarks>
 internal sealed partial class ResilientDistributedCache : IDistributedCache
 {
+    /// <summary>How long a patient read (<see cref="Patiently"/>) waits for Redis.</summary>
+    public static readonly TimeSpan PatientTimeout = TimeSpan.FromSeconds(1);
+
+    // Keys being read patiently, and by how many reads. By key, not by async flow: HybridCache
+    // reads Redis on a work item of its own, which an AsyncLocal would not reach.
+    private static readonly ConcurrentDictionary<string, int> PatientKeys = new(StringComparer.Ordinal);
+
     private readonly IDistributedCache _redis;
     private readonly PendingInvalidations _pending;
     private readonly CacheMetrics _metrics;
@@ -64,8 +72,26 @@ internal sealed partial class ResilientDistributedCache : IDistributedCache
 
     public byte[]? Get(string key) => throw Synchronous();
 
-    public async Task<byte[]?> GetAsync(string key, CancellationToken token = default) =>
-        (await TryAsync("get", ct => _redis.GetAsync(key, CancellationToken.None).WaitAsync(ct), token)).Value;
+    public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
+    {
+        if (PatientKeys.ContainsKey(key))
+        {
+            return await GetPatientlyAsync(key, token);
+        }
+
+        return (await TryAsync("get", ct => _redis.GetAsync(key, CancellationToken.None).WaitAsync(ct), token)).Value;
+    }
+
+    /// <summary>
+    /// Until disposed, reads of <paramref name="key"/> skip the breaker and wait up to
+    /// <see cref="PatientTimeout"/>: for when Redis is the only source left (the database failed),
+    /// where a slow answer beats none.
+    /// </summary>
+    public static IDisposable Patiently(string key)
+    {
+        PatientKeys.AddOrUpdate(key, 1, static (_, readers) => readers + 1);
+        return new PatienceScope(key);
+    }
 
     public void Set(string key, byte[] value, DistributedCacheEntryOptions options) => throw Synchronous();
 
@@ -121,6 +147,19 @@ internal sealed partial class ResilientDistributedCache : IDistributedCache
         }
     }
 
+    private async Task<byte[]?> GetPatientlyAsync(string key, CancellationToken token)
+    {
+        try
+        {
+            return await _redis.GetAsync(key, CancellationToken.None).WaitAsync(PatientTimeout, token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+        {
+            _metrics.RecordRedisFailure("patient_get", e is TimeoutException ? "timeout" : "error");
+            return null;
+        }
+    }
+
     private static NotSupportedException Synchronous() => new("The product cache uses Redis asynchronously only.");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis does not answer the product cache: reads go to Postgres, and Redis is tried again in {Seconds} s.")]
@@ -128,4 +167,16 @@ internal sealed partial class ResilientDistributedCache : IDistributedCache
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis answers the product cache again.")]
     private partial void LogAvailable();
+
+    private sealed class PatienceScope(string key) : IDisposable
+    {
+        public void Dispose()
+        {
+            // The last patient reader of a key removes it; a later one adds it again.
+            if (PatientKeys.AddOrUpdate(key, 0, static (_, readers) => readers - 1) <= 0)
+            {
+                PatientKeys.TryRemove(new KeyValuePair<string, int>(key, 0));
+            }
+        }
+    }
 }

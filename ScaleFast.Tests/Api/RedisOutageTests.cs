@@ -74,6 +74,50 @@ public sealed class RedisOutageTests(FaultAppFixture fixture)
         Assert.All(versions, version => Assert.Equal(2, version));
     }
 
+    /// <summary>
+    /// With the database down, Redis is the only source left: a read that skipped Redis (its breaker
+    /// open after a hang) asks it again, patiently, instead of answering 503.
+    /// </summary>
+    [Fact]
+    public async Task With_the_database_down_a_read_that_skipped_Redis_asks_it_again_before_giving_up()
+    {
+        using var admin = await App.CreateAdminClientAsync("api-0");
+        var product = await Catalog.CreateProductAsync(admin);
+        // In Redis (and api-0's memory); api-1 has never read it.
+        Assert.Equal(1, (await ReadAsync("api-0", product.Id)).Version);
+
+        using var api1 = App.CreateHttpClient("api-1", "http");
+        var stop = await App.ResourceCommands.ExecuteCommandAsync(ResourceNames.Postgres, KnownResourceCommands.StopCommand);
+        Assert.True(stop.Success, stop.Message);
+        try
+        {
+            // Redis hangs while api-1 reads: its calls time out and its breaker opens for
+            // Catalog:RedisBreakDuration (5 s), outlasting the 2 s hang.
+            var hang = App.HangAsync(ResourceNames.Redis, seconds: 2);
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(async i =>
+            {
+                using var _ = await api1.GetAsync($"/api/products/{9_000 + i}");
+            }));
+            await hang;
+            Assert.Equal(0, await App.ReadMetricAsync("api-1", "scalefast_cache_redis_available"));
+
+            // Redis answers again, the breaker still skips it, Postgres is down: without the patient
+            // read this is a 503.
+            using var response = await api1.GetAsync($"/api/products/{product.Id}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(product.Name, (await response.Content.ReadFromJsonAsync<ProductDto>())!.Name);
+        }
+        finally
+        {
+            await App.ResourceCommands.ExecuteCommandAsync(ResourceNames.Postgres, KnownResourceCommands.StartCommand);
+            var order = await Eventually.ReadAsync(
+                () => admin.PostAsJsonAsync("/api/orders", Catalog.Order((42, 1))),
+                r => r.StatusCode is not HttpStatusCode.ServiceUnavailable,
+                TimeSpan.FromSeconds(60));
+            Assert.Equal(HttpStatusCode.Created, order.StatusCode);
+        }
+    }
+
     private async Task<ProductDto> ReadAsync(string api, long id)
     {
         using var client = App.CreateHttpClient(api, "http");
