@@ -1,14 +1,4 @@
 using ScaleFast.Api.Extensions;
 
-var builder = WebApplication.CreateBuilder(args);
-
-builder.AddServiceDefaults();
-builder.AddApiServices();
-
-var app = builder.Build();
-
-app.UseApiPipeline();
-app.MapApi();
-
-await app.MigrateDatabaseAsync();
+var app = await WebApplication.CreateBuilder(args).BuildApiAsync();
 await app.RunAsync();

@@ -8,11 +8,27 @@ using ScaleFast.Api.Reports;
 
 namespace ScaleFast.Api.Extensions;
 
-/// <summary>The API's pipeline and endpoints, in one place for the service and for in-process tests.</summary>
+/// <summary>The API's composition, in one place for the service and for in-process tests.</summary>
 internal static class ApiApplicationExtensions
 {
+    /// <summary>
+    /// The API as an instance runs it: service defaults, services, pipeline and endpoints, with the
+    /// schema and demo data brought up to date; ready to start.
+    /// </summary>
+    public static async Task<WebApplication> BuildApiAsync(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDefaults();
+        builder.AddApiServices();
+
+        var app = builder.Build();
+        app.UseApiPipeline();
+        app.MapApi();
+        await app.MigrateDatabaseAsync();
+        return app;
+    }
+
     /// <summary>The middleware in front of the endpoints, in order.</summary>
-    public static WebApplication UseApiPipeline(this WebApplication app)
+    private static WebApplication UseApiPipeline(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -25,7 +41,7 @@ internal static class ApiApplicationExtensions
     }
 
     /// <summary>Health, metrics, the OpenAPI document and every area's endpoints.</summary>
-    public static WebApplication MapApi(this WebApplication app)
+    private static WebApplication MapApi(this WebApplication app)
     {
         app.MapDefaultEndpoints();
         app.MapOpenApi();
@@ -43,6 +59,6 @@ internal static class ApiApplicationExtensions
     }
 
     /// <summary>Brings the schema and the demo data up to date before the instance serves (under an advisory lock: instances may start together).</summary>
-    public static Task MigrateDatabaseAsync(this WebApplication app) =>
+    private static Task MigrateDatabaseAsync(this WebApplication app) =>
         app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 }

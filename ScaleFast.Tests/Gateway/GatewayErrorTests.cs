@@ -3,9 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using ScaleFast.Hosting.Local;
-using ScaleFast.Gateway.Extensions;
 using ScaleFast.Tests.Api;
 
 namespace ScaleFast.Tests.Gateway;
@@ -47,9 +45,7 @@ public sealed class GatewayErrorTests : IAsyncLifetime
         await _replica.StartAsync();
         var answering = _replica.Urls.Single();
 
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        _gateway = await InProcessGateway.StartAsync(new Dictionary<string, string?>
         {
             ["Gateway:RateLimiting:Enabled"] = "false",
             ["ConnectionStrings:redis"] = "127.0.0.1:1,abortConnect=false",
@@ -76,11 +72,6 @@ public sealed class GatewayErrorTests : IAsyncLifetime
             ["ReverseProxy:Routes:empty:Match:Path"] = "/api/empty/{**rest}",
             ["ReverseProxy:Clusters:empty:LoadBalancingPolicy"] = "RoundRobin",
         });
-        builder.AddGatewayServices();
-        _gateway = builder.Build();
-        _gateway.UseGatewayPipeline();
-        _gateway.MapGateway();
-        await _gateway.StartAsync();
         _client = new HttpClient { BaseAddress = new Uri(_gateway.Urls.Single()), Timeout = TimeSpan.FromSeconds(20) };
     }
 

@@ -1,8 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
 using ScaleFast.Hosting.Local;
-using ScaleFast.Gateway.Extensions;
 using ScaleFast.Tests.Infrastructure;
 
 namespace ScaleFast.Tests.Gateway;
@@ -25,21 +22,18 @@ internal sealed class RefusingGateway : IAsyncDisposable
 
     public static async Task<RefusingGateway> StartAsync(IDictionary<string, string?> settings)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["ReverseProxy:Routes:api:ClusterId"] = "api",
             ["ReverseProxy:Routes:api:Match:Path"] = "/api/{**rest}",
             ["ReverseProxy:Clusters:api:Destinations:d0:Address"] = $"http://127.0.0.1:{FreePorts.Next()}",
-        });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.AddGatewayServices();
-        var app = builder.Build();
-        app.UseGatewayPipeline();
-        app.MapGateway();
-        await app.StartAsync();
-        return new RefusingGateway(app);
+        };
+        foreach (var (key, value) in settings)
+        {
+            configuration[key] = value;
+        }
+
+        return new RefusingGateway(await InProcessGateway.StartAsync(configuration));
     }
 
     public async ValueTask DisposeAsync()

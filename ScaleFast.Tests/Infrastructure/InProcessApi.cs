@@ -12,7 +12,7 @@ namespace ScaleFast.Tests.Infrastructure;
 
 /// <summary>
 /// The fast tier's API: instances of ScaleFast.Api run in the test process, built as Program.cs
-/// builds them, on their own Postgres and Redis (real servers, started here): no AppHost, no
+/// builds them (<c>BuildApiAsync</c>), on their own Postgres and Redis (real servers, started here): no AppHost, no
 /// broker, no other service. Seconds to start, where the whole fleet takes a minute.
 /// </summary>
 public sealed class InProcessApiFixture : IAsyncLifetime
@@ -103,13 +103,7 @@ public sealed class InProcessApiFixture : IAsyncLifetime
             ["ApiKeys:AdminKeys:0"] = AdminKey,
             ["DemoData:Products"] = "100",
         });
-        builder.AddServiceDefaults();
-        builder.AddApiServices();
-
-        var app = builder.Build();
-        app.UseApiPipeline();
-        app.MapApi();
-        await app.MigrateDatabaseAsync();
+        var app = await builder.BuildApiAsync();
         await app.StartAsync();
         return app;
     }
