@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Time from `dotnet run --project ScaleFast.AppHost` to every resource healthy, in local mode,
 # after a build: one cold start (empty data directory: initdb, first RabbitMQ boot) and
-# RUNS warm starts (data kept). Prints each figure and its ratio to the 30 s goal.
+# RUNS warm starts (data kept). Prints each figure and its ratio to the 30 s goal, and where the
+# machine's CPU went meanwhile: all of it (every process), and the share of the `dotnet run`
+# launchers (Aspire starts each service project through `dotnet run --no-build`, which evaluates
+# the project before it runs the service).
 #   bench/startup.sh [RUNS]        (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,10 +17,30 @@ trap 'app_stop 2>/dev/null || true; rm -rf "$data"' EXIT
 
 app_build
 
+# The CPU time every process on the machine used so far (user, nice, system, irq, softirq), in ticks.
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+
+# The CPU time of the running `dotnet run` processes of this checkout's projects (the AppHost's and
+# each service's launcher), in ticks.
+launcher_ticks() {
+    local pid total=0
+    for pid in $(pgrep -f "dotnet run --project ($PWD/)?ScaleFast\\."); do
+        total=$(( total + $(cpu_ticks "$pid" 2>/dev/null || echo 0) ))
+    done
+    echo "$total"
+}
+
 start_once() {
+    local busy launchers hz
+    hz=$(getconf CLK_TCK)
+    busy=$(busy_ticks)
     app_start "$data"
+    busy=$(( $(busy_ticks) - busy ))
+    launchers=$(launcher_ticks)
     app_stop
-    printf '%-6s %6.1f s   ratio to the %d s goal: %.2f\n' "$1" "$APP_SECONDS" "$goal" "$(ratio "$APP_SECONDS" "$goal")"
+    printf '%-6s %6.1f s   ratio to the %d s goal: %.2f   CPU used: %5.1f s of %5.1f s on %d cores, dotnet-run launchers %4.1f s\n' \
+        "$1" "$APP_SECONDS" "$goal" "$(ratio "$APP_SECONDS" "$goal")" \
+        "$(ratio "$busy" "$hz")" "$(echo "$APP_SECONDS * $(nproc)" | bc -l)" "$(nproc)" "$(ratio "$launchers" "$hz")"
 }
 
 echo "Start-up to all resources healthy (local mode, $(nproc) cores):"
