@@ -9,12 +9,15 @@ namespace ScaleFast.Tests.AppHost;
 public sealed class PersistenceTests : IDisposable
 {
     private static readonly string[] Small = ["--ScaleFast:ApiReplicas=1", "--ScaleFast:WorkerReplicas=1"];
+
+    /// <summary>What keeps data: each start waits for these only, not for the services.</summary>
+    private static readonly string[] Servers = [ResourceNames.Postgres, ResourceNames.Database, ResourceNames.Redis, ResourceNames.RabbitMQ];
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("scalefast-persist-");
 
     [Fact]
     public async Task Data_survives_a_restart_with_new_passwords_and_a_clean_start_wipes_it()
     {
-        await using (var first = await LocalApp.StartOnAsync(_data.FullName, Small))
+        await using (var first = await LocalApp.StartOnAsync(_data.FullName, Servers, Small))
         {
             await ExecuteAsync(first, "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('from the first run')");
             await using var redis = await RedisAsync(first);
@@ -22,7 +25,7 @@ public sealed class PersistenceTests : IDisposable
         }
 
         // New passwords: the servers must take them for the data they kept, or nothing becomes healthy.
-        await using (var second = await LocalApp.StartOnAsync(_data.FullName,
+        await using (var second = await LocalApp.StartOnAsync(_data.FullName, Servers,
             [.. Small, "--Parameters:postgres-password=SecondRunPostgres1", "--Parameters:redis-password=SecondRunRedis1", "--Parameters:rabbitmq-password=SecondRunRabbit1"]))
         {
             Assert.Equal("from the first run", await ScalarAsync(second, "SELECT value FROM kept"));
@@ -30,7 +33,7 @@ public sealed class PersistenceTests : IDisposable
             Assert.Equal("from the first run", (string?)await redis.GetDatabase().StringGetAsync("kept"));
         }
 
-        await using var clean = await LocalApp.StartOnAsync(_data.FullName, [.. Small, "--ScaleFast:CleanStart=true"]);
+        await using var clean = await LocalApp.StartOnAsync(_data.FullName, Servers, [.. Small, "--ScaleFast:CleanStart=true"]);
         Assert.Null(await ScalarAsync(clean, "SELECT to_regclass('kept')::text"));
     }
 

@@ -33,7 +33,15 @@ public sealed class LocalApp : IAsyncDisposable
     public static Task<LocalApp> StartOnAsync(string dataDirectory, params string[] extraArguments) =>
         StartAsync(dataDirectory, ownsDataDirectory: false, extraArguments);
 
-    private static async Task<LocalApp> StartAsync(string dataDirectory, bool ownsDataDirectory, string[] extraArguments)
+    /// <summary>
+    /// Starts the app on a data directory the caller owns and waits for <paramref name="resources"/>
+    /// only (the servers a test is about): the rest goes on starting, and stops with the app.
+    /// </summary>
+    public static Task<LocalApp> StartOnAsync(string dataDirectory, IReadOnlyCollection<string> resources, params string[] extraArguments) =>
+        StartAsync(dataDirectory, ownsDataDirectory: false, extraArguments, resources);
+
+    private static async Task<LocalApp> StartAsync(
+        string dataDirectory, bool ownsDataDirectory, string[] extraArguments, IReadOnlyCollection<string>? resources = null)
     {
         string[] arguments =
         [
@@ -56,7 +64,7 @@ public sealed class LocalApp : IAsyncDisposable
         {
             using var timeout = new CancellationTokenSource(TestSettings.StartupTimeout);
             await app.StartAsync(timeout.Token);
-            await local.WaitForAllHealthyAsync(timeout.Token);
+            await local.WaitForHealthyAsync(resources ?? local.ResourceNames, timeout.Token);
         }
         catch (OperationCanceledException e)
         {
@@ -75,8 +83,10 @@ public sealed class LocalApp : IAsyncDisposable
         .Select(r => r.Name)
         .ToList();
 
-    public async Task WaitForAllHealthyAsync(CancellationToken cancellationToken) =>
-        await Task.WhenAll(ResourceNames.Select(name => App.ResourceNotifications.WaitForResourceHealthyAsync(name, cancellationToken)));
+    public Task WaitForAllHealthyAsync(CancellationToken cancellationToken) => WaitForHealthyAsync(ResourceNames, cancellationToken);
+
+    private async Task WaitForHealthyAsync(IEnumerable<string> resources, CancellationToken cancellationToken) =>
+        await Task.WhenAll(resources.Select(name => App.ResourceNotifications.WaitForResourceHealthyAsync(name, cancellationToken)));
 
     public string DescribeStates()
     {
