@@ -5,7 +5,7 @@ namespace ScaleFast.Tests.Infrastructure;
 
 /// <summary>
 /// The ScaleFast AppHost started in local mode through <c>DistributedApplicationTestingBuilder</c>,
-/// with throw-away data directories, waited on until every resource is healthy.
+/// with throw-away data directories, waited on until every resource (or those a test names) is healthy.
 /// </summary>
 public sealed class LocalApp : IAsyncDisposable
 {
