@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.AppHost.Topology;
 
 namespace ScaleFast.AppHost;
 
@@ -15,6 +16,12 @@ public sealed class ScaleFastOptions
 
     /// <summary>How the servers run: <c>auto</c> (default), <c>containers</c> or <c>local</c>.</summary>
     public InfrastructureMode Infrastructure { get; set; } = InfrastructureMode.Auto;
+
+    /// <summary>
+    /// How the services start in run mode: <c>auto</c> (default: their built programs, or
+    /// <c>dotnet run</c> when an IDE debugs the AppHost), <c>program</c> or <c>dotnetrun</c>.
+    /// </summary>
+    public ServiceLaunch ServiceLaunch { get; set; } = ServiceLaunch.Auto;
 
     /// <summary>Number of API instances, <c>api-0</c> … <c>api-{N-1}</c>. Default 3.</summary>
     [Range(1, 32)]

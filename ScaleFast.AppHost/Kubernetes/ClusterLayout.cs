@@ -130,9 +130,9 @@ internal sealed partial class ClusterLayout
 /// <param name="Replicas">The replicas to start with, and the autoscaler's floor.</param>
 /// <param name="MaxReplicas">The autoscaler's ceiling.</param>
 /// <param name="Pods">Requests and limits per pod.</param>
-internal sealed record ServiceKind(string Name, IReadOnlyList<ProjectResource> Instances, int Replicas, int MaxReplicas, KubernetesServiceOptions Pods)
+internal sealed record ServiceKind(string Name, IReadOnlyList<IResource> Instances, int Replicas, int MaxReplicas, KubernetesServiceOptions Pods)
 {
-    public ProjectResource Representative => Instances[0];
+    public IResource Representative => Instances[0];
 
     /// <summary>More than one pod behind a headless Service: its URL asks the caller to resolve every pod (<c>dns+</c>).</summary>
     public bool ResolvedPerPod => Name != ResourceNames.Gateway;

@@ -78,7 +78,7 @@ internal sealed partial class KubernetesPublisher
 
     /// <summary>Adds the pipeline step that writes the objects for these services and servers.</summary>
     public void AddPublishStep(
-        IDistributedApplicationBuilder builder, ScaleFastInfrastructure infrastructure, IReadOnlyList<(string Kind, IResourceBuilder<ProjectResource> Service)> services)
+        IDistributedApplicationBuilder builder, ScaleFastInfrastructure infrastructure, IReadOnlyList<(string Kind, IResourceBuilder<IResourceWithEndpoints> Service)> services)
     {
         var kinds = services.GroupBy(s => s.Kind, s => s.Service.Resource)
             .Select(g => g.Key switch

@@ -39,15 +39,15 @@ public static partial class TrafficCommands
     /// <summary>A client address of the documentation range: no real client has it.</summary>
     private const string BurstClient = "192.0.2.77";
 
-    internal static IResourceBuilder<ProjectResource> WithReadLoadCommand(this IResourceBuilder<ProjectResource> gateway, DemoDataOptions demoData) =>
+    internal static IResourceBuilder<T> WithReadLoadCommand<T>(this IResourceBuilder<T> gateway, DemoDataOptions demoData) where T : IResourceWithEndpoints =>
         gateway.WithCommand(ReadLoad, "Send read load", async context =>
         {
             var seconds = Argument(context, SecondsArgument, 20, 1, 600);
             using var client = LoadGenerator.CreateClient(new Uri(gateway.GetEndpoint("http").Url), Readers, TimeSpan.FromSeconds(30));
-            var before = await BalancingDecisionsAsync(gateway, context.CancellationToken);
+            var before = await BalancingDecisionsAsync(gateway.Resource, context.CancellationToken);
             using var progress = Progress(context.Logger, "read load", TimeSpan.FromSeconds(seconds));
             var samples = await LoadGenerator.RunAsync(client, random => (ProductRead(random, ClientAddress(random), demoData), "read"), Readers, TimeSpan.FromSeconds(seconds), context.CancellationToken);
-            var after = await BalancingDecisionsAsync(gateway, context.CancellationToken);
+            var after = await BalancingDecisionsAsync(gateway.Resource, context.CancellationToken);
             var summary = LoadSummary.Of(samples, TimeSpan.FromSeconds(seconds));
 
             var text = new StringBuilder()
@@ -70,8 +70,8 @@ public static partial class TrafficCommands
         }, Options("Product reads through the gateway from 10,000 client addresses: balancing, caching, metrics.", "Send",
             new InteractionInput { Name = SecondsArgument, Label = "Seconds", InputType = InputType.Number, Value = "20", Required = true }));
 
-    internal static IResourceBuilder<ProjectResource> WithBurstCommand(
-        this IResourceBuilder<ProjectResource> gateway, RateLimitingOptions limits, DemoDataOptions demoData) =>
+    internal static IResourceBuilder<T> WithBurstCommand<T>(
+        this IResourceBuilder<T> gateway, RateLimitingOptions limits, DemoDataOptions demoData) where T : IResourceWithEndpoints =>
         gateway.WithCommand(Burst, "Burst one client", async context =>
         {
             if (!limits.Enabled)
@@ -109,8 +109,8 @@ public static partial class TrafficCommands
             return Report($"{requests:N0} reads from one client: {refused:N0} refused with 429.", text);
         }, Options("More reads from one client address than its rate limit allows: the limiter's 429s with Retry-After.", "Flash"));
 
-    internal static IResourceBuilder<ProjectResource> WithPlaceOrdersCommand(
-        this IResourceBuilder<ProjectResource> api, IResourceWithConnectionString mail, DemoDataOptions demoData) =>
+    internal static IResourceBuilder<T> WithPlaceOrdersCommand<T>(
+        this IResourceBuilder<T> api, IResourceWithConnectionString mail, DemoDataOptions demoData) where T : IResourceWithEndpoints =>
         api.WithCommand(PlaceOrders, "Place orders", async context =>
         {
             var count = Argument(context, CountArgument, 20, 1, 1000);
@@ -167,7 +167,7 @@ public static partial class TrafficCommands
     private static string ClientAddress(Random random) => $"10.{random.Next(0, 100)}.{random.Next(0, 100)}.1";
 
     /// <summary>The gateway's balancing decisions so far, per destination (its own metrics endpoint).</summary>
-    private static async Task<Dictionary<string, double>> BalancingDecisionsAsync(IResourceBuilder<ProjectResource> gateway, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, double>> BalancingDecisionsAsync(IResourceWithEndpoints gateway, CancellationToken cancellationToken)
     {
         using var client = new HttpClient { BaseAddress = new Uri(gateway.GetEndpoint(ServiceEndpoints.ManagementEndpointName).Url) };
         var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), cancellationToken);

@@ -27,7 +27,7 @@ internal static class MonitoringExtensions
         this IDistributedApplicationBuilder builder,
         ScaleFastOptions options,
         ScaleFastInfrastructure infrastructure,
-        IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets)
+        IReadOnlyList<(string Job, IResourceBuilder<IResourceWithEndpoints> Service)> targets)
     {
         var rulesDirectory = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "monitoring", "prometheus", "rules"));
         var password = builder.AddParameter(
@@ -46,7 +46,7 @@ internal static class MonitoringExtensions
     [UnsupportedOSPlatform("windows")]
     private static void AddLocalProcessPrometheus(
         this IDistributedApplicationBuilder builder, ScaleFastOptions options, ScaleFastInfrastructure infrastructure, string rulesDirectory,
-        IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets, IResourceBuilder<ParameterResource> password)
+        IReadOnlyList<(string Job, IResourceBuilder<IResourceWithEndpoints> Service)> targets, IResourceBuilder<ParameterResource> password)
     {
         // The broker's metrics listener takes only clients its own authority signed.
         var brokerClient = ((LocalRabbitMQResource)infrastructure.RabbitMQ.Resource).IssueMetricsClientCertificate(ResourceNames.Prometheus);
@@ -64,7 +64,7 @@ internal static class MonitoringExtensions
 
     private static void AddContainerPrometheus(
         this IDistributedApplicationBuilder builder, ScaleFastOptions options, string rulesDirectory,
-        IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets, EndpointReference broker,
+        IReadOnlyList<(string Job, IResourceBuilder<IResourceWithEndpoints> Service)> targets, EndpointReference broker,
         IResourceBuilder<ParameterResource> password)
     {
         // The configuration is generated at each start into the AppHost's obj folder and mounted;
@@ -128,7 +128,7 @@ internal static class MonitoringExtensions
     /// </summary>
     private static async Task WriteConfigurationAsync(
         ScaleFastOptions options,
-        IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets,
+        IReadOnlyList<(string Job, IResourceBuilder<IResourceWithEndpoints> Service)> targets,
         EndpointReference broker,
         CertificateFiles? brokerTls,
         ParameterResource password,
@@ -150,7 +150,7 @@ internal static class MonitoringExtensions
     }
 
     private static async Task<IReadOnlyList<ScrapeTarget>> ResolveAsync(
-        IReadOnlyList<(string Job, IResourceBuilder<ProjectResource> Service)> targets, CancellationToken cancellationToken)
+        IReadOnlyList<(string Job, IResourceBuilder<IResourceWithEndpoints> Service)> targets, CancellationToken cancellationToken)
     {
         var resolved = new List<ScrapeTarget>();
         foreach (var (job, service) in targets)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using ScaleFast.AppHost;
 using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.AppHost.Topology;
 
 namespace ScaleFast.Tests.AppHost;
 
@@ -17,6 +18,7 @@ public sealed class ScaleFastOptionsTests
         Assert.Equal(2, options.WorkerReplicas);
         Assert.Equal(8080, options.GatewayPort);
         Assert.False(options.CleanStart);
+        Assert.Equal(ServiceLaunch.Auto, options.ServiceLaunch);
     }
 
     [Fact]
@@ -24,6 +26,7 @@ public sealed class ScaleFastOptionsTests
     {
         Assert.Equal(InfrastructureMode.Local, Read(new() { ["ScaleFast:Infrastructure"] = "local" }).Infrastructure);
         Assert.Equal(InfrastructureMode.Containers, Read(new() { ["ScaleFast:Infrastructure"] = "Containers" }).Infrastructure);
+        Assert.Equal(ServiceLaunch.DotnetRun, Read(new() { ["ScaleFast:ServiceLaunch"] = "dotnetrun" }).ServiceLaunch);
     }
 
     [Theory]
@@ -32,6 +35,7 @@ public sealed class ScaleFastOptionsTests
     [InlineData("ScaleFast:GatewayPort", "70000")]
     [InlineData("ScaleFast:Infrastructure", "kubernetes")]
     [InlineData("ScaleFast:TraceSampling", "1.5")]
+    [InlineData("ScaleFast:ServiceLaunch", "container")]
     public void An_invalid_value_is_rejected_with_its_key(string key, string value)
     {
         var error = Assert.Throws<ScaleFastSetupException>(() => Read(new() { [key] = value }));

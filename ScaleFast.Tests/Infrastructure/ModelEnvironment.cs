@@ -9,6 +9,12 @@ internal static class ModelEnvironment
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.ScaleFast_AppHost>([.. arguments]);
         await using var app = await builder.BuildAsync();
         var resource = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resourceName);
+        return await OfAsync(app, resource);
+    }
+
+    /// <summary>The variables the built (not started) <paramref name="app"/> gives <paramref name="resource"/>.</summary>
+    public static async Task<Dictionary<string, object>> OfAsync(DistributedApplication app, IResource resource)
+    {
         var environment = new Dictionary<string, object>();
         var context = new EnvironmentCallbackContext(app.Services.GetRequiredService<DistributedApplicationExecutionContext>(), resource, environment);
         foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
