@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -24,6 +25,11 @@ internal sealed partial class ResilientDistributedCache : IDistributedCache
 {
     /// <summary>How long a patient read (<see cref="Patiently"/>) waits for Redis.</summary>
     public static readonly TimeSpan PatientTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the start waits for the warm-up's round trips (<see cref="WarmUpAsync"/>): a hung Redis delays a start by this much at most.</summary>
+    public static readonly TimeSpan WarmUpLimit = TimeSpan.FromSeconds(2);
+
+    private const string WarmUpKey = "warm-up";
 
     // Keys being read patiently, and by how many reads. By key, not by async flow: HybridCache
     // reads Redis on a work item of its own, which an AsyncLocal would not reach.
@@ -71,6 +77,34 @@ internal sealed partial class ResilientDistributedCache : IDistributedCache
     }
 
     public byte[]? Get(string key) => throw Synchronous();
+
+    /// <summary>
+    /// One write and one read of a throw-away key, outside the time limit and the breaker, before the
+    /// instance serves. A process's first Redis commands pay for compiling the cache's code paths
+    /// and for the cache's connection set-up: hundreds of milliseconds on a busy machine, which
+    /// would fail a new instance's first requests as timeouts against <see cref="CatalogOptions.RedisTimeout"/>
+    /// (their values then not cached, and two such failures opening the breaker). Redis down or
+    /// hung costs the start <see cref="WarmUpLimit"/> at most; the instance starts without it.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var expiry = new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1) };
+            var started = Stopwatch.GetTimestamp();
+            await Task.Run(async () =>
+            {
+                await _redis.SetAsync(WarmUpKey, [1], expiry, CancellationToken.None);
+                await _redis.GetAsync(WarmUpKey, CancellationToken.None);
+            }, CancellationToken.None).WaitAsync(WarmUpLimit, cancellationToken);
+            var took = Stopwatch.GetElapsedTime(started);
+            LogWarmedUp(took.TotalMilliseconds);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogWarmUpFailed(WarmUpLimit.TotalSeconds, e.Message);
+        }
+    }
 
     public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
     {
@@ -164,6 +198,12 @@ internal sealed partial class ResilientDistributedCache : IDistributedCache
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis does not answer the product cache: reads go to Postgres, and Redis is tried again in {Seconds} s.")]
     private partial void LogUnavailable(double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The product cache's path to Redis is warm: its first write and read took {Milliseconds:0} ms, before the instance serves.")]
+    private partial void LogWarmedUp(double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The product cache could not reach Redis within {Seconds} s at start ({Reason}): the instance starts without it, reads go to Postgres until it answers.")]
+    private partial void LogWarmUpFailed(double seconds, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Redis answers the product cache again.")]
     private partial void LogAvailable();

@@ -13,7 +13,7 @@ internal static class ApiApplicationExtensions
 {
     /// <summary>
     /// The API as an instance runs it: service defaults, services, pipeline and endpoints, with the
-    /// schema and demo data brought up to date; ready to start.
+    /// schema and demo data brought up to date and the cache's path to Redis warmed; ready to start.
     /// </summary>
     public static async Task<WebApplication> BuildApiAsync(this WebApplicationBuilder builder)
     {
@@ -24,6 +24,7 @@ internal static class ApiApplicationExtensions
         app.UseApiPipeline();
         app.MapApi();
         await app.MigrateDatabaseAsync();
+        await app.Services.GetRequiredService<ResilientDistributedCache>().WarmUpAsync(app.Lifetime.ApplicationStopping);
         return app;
     }
 

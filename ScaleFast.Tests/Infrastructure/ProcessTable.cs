@@ -66,6 +66,11 @@ internal static class ProcessTable
         return entries.Select(e => e.Pid).Where(Descends).ToHashSet();
     }
 
+    /// <summary>The value of <paramref name="variable"/> in the environment <paramref name="pid"/> started with, or null.</summary>
+    public static string? EnvironmentVariable(int pid, string variable) =>
+        File.ReadAllText($"/proc/{pid}/environ").Split('\0')
+            .FirstOrDefault(entry => entry.StartsWith(variable + "=", StringComparison.Ordinal))?[(variable.Length + 1)..];
+
     public static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat") && !IsZombie(pid);
 
     private static IEnumerable<Entry> All()
