@@ -29,6 +29,9 @@ internal sealed class ProductCache(
         Flags = HybridCacheEntryFlags.DisableUnderlyingData | HybridCacheEntryFlags.DisableLocalCacheWrite | HybridCacheEntryFlags.DisableDistributedCacheWrite,
     };
 
+    /// <summary>What Redis puts before each of the cache's keys (the distributed cache's instance name).</summary>
+    public const string RedisKeyPrefix = "scalefast:";
+
     public static string Key(long id) => $"product:{id}";
 
     /// <summary>The product, or null when there is none (also cached, so unknown ids do not reach Postgres each time).</summary>

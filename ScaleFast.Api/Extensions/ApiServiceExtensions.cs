@@ -69,7 +69,7 @@ internal static class ApiServiceExtensions
         {
             var connection = services.GetRequiredService<IConnectionMultiplexer>();
             options.ConnectionMultiplexerFactory = () => Task.FromResult(connection);
-            options.InstanceName = "scalefast:";
+            options.InstanceName = ProductCache.RedisKeyPrefix;
         });
         // HybridCache's L2 is Redis behind a time limit and a circuit breaker.
         builder.Services.AddSingleton<PendingInvalidations>();
