@@ -1,3 +1,4 @@
+using ScaleFast.AppHost.Infrastructure;
 using ScaleFast.Tests.Infrastructure;
 
 namespace ScaleFast.Tests.AppHost;
@@ -7,10 +8,13 @@ public sealed class LifecycleTests
 {
     private static readonly string[] ServerProcesses = ["postgres", "redis-server", "beam.smp", "epmd", "prometheus"];
 
+    /// <summary>The servers' resources: the start waits for these; the services are still starting when the app stops.</summary>
+    private static readonly string[] Servers = [ResourceNames.Postgres, ResourceNames.Redis, ResourceNames.RabbitMQ, ResourceNames.Prometheus];
+
     [Fact]
     public async Task Stopping_the_app_stops_every_server_it_started()
     {
-        var local = await LocalApp.StartAsync("--ScaleFast:ApiReplicas=1", "--ScaleFast:WorkerReplicas=1");
+        var local = await LocalApp.StartAsync(Servers, "--ScaleFast:ApiReplicas=1", "--ScaleFast:WorkerReplicas=1");
         IReadOnlyList<ProcessTable.Entry> servers;
         try
         {

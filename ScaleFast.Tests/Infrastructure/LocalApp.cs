@@ -29,6 +29,13 @@ public sealed class LocalApp : IAsyncDisposable
     public static Task<LocalApp> StartAsync(params string[] extraArguments) =>
         StartAsync(Directory.CreateTempSubdirectory("scalefast-test-").FullName, ownsDataDirectory: true, extraArguments);
 
+    /// <summary>
+    /// Starts the app with a throw-away data directory and waits for <paramref name="resources"/>
+    /// only (the servers a test is about): the rest goes on starting, and stops with the app.
+    /// </summary>
+    public static Task<LocalApp> StartAsync(IReadOnlyCollection<string> resources, params string[] extraArguments) =>
+        StartAsync(Directory.CreateTempSubdirectory("scalefast-test-").FullName, ownsDataDirectory: true, extraArguments, resources);
+
     /// <summary>Starts the app on a data directory the caller owns (to restart on the same data).</summary>
     public static Task<LocalApp> StartOnAsync(string dataDirectory, params string[] extraArguments) =>
         StartAsync(dataDirectory, ownsDataDirectory: false, extraArguments);
