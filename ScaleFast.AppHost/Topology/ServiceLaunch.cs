@@ -6,7 +6,10 @@ namespace ScaleFast.AppHost.Topology;
 /// <summary>How the AppHost starts the services (API instances, workers, gateway) in run mode.</summary>
 public enum ServiceLaunch
 {
-    /// <summary><see cref="Program"/>, unless an IDE runs the AppHost to debug it: then <see cref="DotnetRun"/>, for the IDE to attach.</summary>
+    /// <summary>
+    /// <see cref="Program"/>, unless an IDE runs the AppHost to debug it or <c>dotnet watch</c> runs it:
+    /// then <see cref="DotnetRun"/>, for the IDE to attach and for the services to be rebuilt as they change.
+    /// </summary>
     Auto,
 
     /// <summary>
@@ -77,7 +80,10 @@ internal sealed class ProgramLauncher : ServiceLauncher<ExecutableResource>
         {
             ServiceLaunch.Program => true,
             ServiceLaunch.DotnetRun => false,
-            // An IDE that debugs the AppHost gives it the address of its debug session.
-            _ => string.IsNullOrEmpty(builder.Configuration["DEBUG_SESSION_PORT"]),
+            // An IDE that debugs the AppHost gives it the address of its debug session; dotnet watch
+            // sets DOTNET_WATCH, and Aspire then runs each project under dotnet watch.
+            _ => string.IsNullOrEmpty(builder.Configuration["DEBUG_SESSION_PORT"])
+                && !string.Equals(builder.Configuration["DOTNET_WATCH"], "1", StringComparison.Ordinal)
+                && !string.Equals(builder.Configuration["DOTNET_WATCH"], "true", StringComparison.OrdinalIgnoreCase),
         };
 }

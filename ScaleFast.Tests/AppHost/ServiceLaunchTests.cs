@@ -6,7 +6,7 @@ namespace ScaleFast.Tests.AppHost;
 /// <summary>
 /// In run mode the services start as the programs their build made, not through <c>dotnet run</c>
 /// (<see cref="ServiceLaunch"/>), with what a project resource would give them; <c>dotnet run</c>
-/// stays one knob away, and is chosen by itself when an IDE debugs the AppHost.
+/// stays one knob away, and is chosen by itself when an IDE debugs the AppHost or dotnet watch runs it.
 /// </summary>
 [Trait("Tier", "Fast")]
 public sealed class ServiceLaunchTests
@@ -41,7 +41,9 @@ public sealed class ServiceLaunchTests
     [InlineData("--ScaleFast:ServiceLaunch=DotnetRun")]
     // An IDE that debugs the AppHost gives it its debug session's address: the IDE launches projects.
     [InlineData("--DEBUG_SESSION_PORT=localhost:51234")]
-    public async Task Dotnet_run_is_one_knob_away_and_the_choice_under_an_ide(string argument)
+    // dotnet watch on the AppHost: Aspire runs each project under dotnet watch, which rebuilds it.
+    [InlineData("--DOTNET_WATCH=1")]
+    public async Task Dotnet_run_is_one_knob_away_and_the_choice_under_an_ide_or_dotnet_watch(string argument)
     {
         var (resource, environment) = await ServiceAsync("api-0", argument);
 
