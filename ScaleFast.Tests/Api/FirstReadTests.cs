@@ -1,4 +1,3 @@
-using System.Globalization;
 using ScaleFast.Tests.Infrastructure;
 using ScaleFast.Tests.Security;
 
@@ -28,9 +27,9 @@ public sealed class FirstReadTests(UserAppHostFixture fixture)
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var metrics = (await management.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Split('\n');
-        Assert.Equal(Products.Length, Sum(metrics, "scalefast_cache_requests_total{", "layer=\"redis\""));
-        Assert.Equal(0, Sum(metrics, "scalefast_cache_redis_failures_total{", string.Empty));
+        var metrics = await management.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(Products.Length, ScaleFastAppExtensions.SumMetric(metrics, "scalefast_cache_requests_total", "layer=\"redis\""));
+        Assert.Equal(0, ScaleFastAppExtensions.SumMetric(metrics, "scalefast_cache_redis_failures_total"));
 
         // Whether a cold first command outlasts the limit depends on the machine's load; that the
         // start warmed the path does not.
@@ -43,8 +42,4 @@ public sealed class FirstReadTests(UserAppHostFixture fixture)
 
     private static bool IsWarmUp(DashboardLogs.Record record) =>
         record.Service == "api-0" && record.Message.StartsWith("The product cache's path to Redis is warm", StringComparison.Ordinal);
-
-    private static double Sum(IEnumerable<string> metrics, string prefix, string label) =>
-        metrics.Where(line => line.StartsWith(prefix, StringComparison.Ordinal) && line.Contains(label, StringComparison.Ordinal))
-            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 }

@@ -65,12 +65,15 @@ internal static class ScaleFastAppExtensions
     public static async Task<double> ReadMetricAsync(this DistributedApplication app, string resource, string metric, params string[] labels)
     {
         using var management = app.CreateHttpClient(resource, "management");
-        var text = await management.GetStringAsync("/metrics");
-        return text.Split('\n')
+        return SumMetric(await management.GetStringAsync("/metrics"), metric, labels);
+    }
+
+    /// <summary>The sum of <paramref name="metric"/>'s samples in a <c>/metrics</c> text whose labels include all of <paramref name="labels"/>.</summary>
+    public static double SumMetric(string text, string metric, params string[] labels) =>
+        text.Split('\n')
             .Where(line => line.StartsWith(metric + "{", StringComparison.Ordinal) || line.StartsWith(metric + " ", StringComparison.Ordinal))
             .Where(line => labels.All(label => line.Contains(label, StringComparison.Ordinal)))
             .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
-    }
 
     public static async Task<T> ReadJsonAsync<T>(this HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<T>())!;
