@@ -99,6 +99,8 @@ public static class ServiceDefaultsExtensions
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 
+        builder.Services.AddHostedService<TelemetryShutdown>();
+
         return builder;
     }
 
