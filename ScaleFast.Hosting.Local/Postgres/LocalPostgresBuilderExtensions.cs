@@ -10,6 +10,15 @@ namespace ScaleFast.Hosting.Local;
 public static class LocalPostgresBuilderExtensions
 {
     /// <summary>
+    /// The AppHost's own connections (health checks, creating databases) are not pooled: DCP stops
+    /// the server with SIGTERM, a smart shutdown that waits for every client to leave, and an idle
+    /// pooled connection in an AppHost that outlives the app (a test host) never leaves, so the
+    /// server was killed 6 s later instead of shutting down cleanly. A probe that opens a fresh
+    /// connection also checks what a new client gets.
+    /// </summary>
+    private const string Unpooled = ";Pooling=false";
+
+    /// <summary>
     /// Adds a PostgreSQL server: <c>initdb</c> once into its data directory with password
     /// authentication (scram-sha-256, never trust), then <c>postgres</c> on a free loopback port.
     /// Its superuser password is the parameter <c>{name}-password</c>, generated unless configured,
@@ -50,7 +59,7 @@ public static class LocalPostgresBuilderExtensions
         var connectionString = ConnectionStringCapture.For(builder, server);
 
         var healthCheckKey = $"{name}_check";
-        builder.Services.AddHealthChecks().AddNpgSql(_ => connectionString.Value + ";Database=postgres", name: healthCheckKey);
+        builder.Services.AddHealthChecks().AddNpgSql(_ => connectionString.Value + ";Database=postgres" + Unpooled, name: healthCheckKey);
 
         return builder.AddResource(server)
             .WithEndpoint(port: port, targetPort: port, scheme: "tcp", name: LocalPostgresServerResource.PrimaryEndpointName, isProxied: false)
@@ -81,7 +90,7 @@ public static class LocalPostgresBuilderExtensions
         var connectionString = ConnectionStringCapture.For(builder.ApplicationBuilder, database);
 
         var healthCheckKey = $"{name}_check";
-        builder.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(_ => connectionString.Value, name: healthCheckKey);
+        builder.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(_ => connectionString.Value + Unpooled, name: healthCheckKey);
 
         return builder.ApplicationBuilder.AddResource(database)
             .WithIconName("Database")
@@ -130,7 +139,7 @@ public static class LocalPostgresBuilderExtensions
 
     private static async Task CreateDatabasesAsync(LocalPostgresServerResource server, string connectionString, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres");
+        await using var connection = new NpgsqlConnection(connectionString + ";Database=postgres" + Unpooled);
         await connection.OpenAsync(cancellationToken);
 
         foreach (var databaseName in server.Databases.Values)

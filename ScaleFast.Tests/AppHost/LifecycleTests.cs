@@ -12,26 +12,42 @@ public sealed class LifecycleTests
     private static readonly string[] Servers = [ResourceNames.Postgres, ResourceNames.Redis, ResourceNames.RabbitMQ, ResourceNames.Prometheus];
 
     [Fact]
-    public async Task Stopping_the_app_stops_every_server_it_started()
+    public async Task Stopping_the_app_stops_every_server_it_started_and_Postgres_shuts_down_cleanly()
     {
-        var local = await LocalApp.StartAsync(Servers, "--ScaleFast:ApiReplicas=1", "--ScaleFast:WorkerReplicas=1");
-        IReadOnlyList<ProcessTable.Entry> servers;
+        // A data directory of the test's own: the app on it gets the real stop (a throw-away app's servers are killed).
+        var data = Directory.CreateTempSubdirectory("scalefast-lifecycle-");
         try
         {
-            servers = ProcessTable.Under(local.DataDirectory);
-            Assert.All(ServerProcesses, name => Assert.Contains(servers, p => p.Name == name));
+            var local = await LocalApp.StartOnAsync(data.FullName, Servers, "--ScaleFast:ApiReplicas=1", "--ScaleFast:WorkerReplicas=1");
+            IReadOnlyList<ProcessTable.Entry> servers;
+            try
+            {
+                servers = ProcessTable.Under(local.DataDirectory);
+                Assert.All(ServerProcesses, name => Assert.Contains(servers, p => p.Name == name));
+            }
+            finally
+            {
+                await local.DisposeAsync();
+            }
+
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (servers.Any(p => ProcessTable.IsAlive(p.Pid)) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
+
+            Assert.Empty(servers.Where(p => ProcessTable.IsAlive(p.Pid)).Select(p => $"{p.Name} ({p.Pid})"));
+
+            // SIGTERM is Postgres' smart shutdown: it waits for every client to leave, and was killed
+            // when the AppHost's own pooled connections stayed.
+            var postgres = servers.First(p => p.Name == "postgres").CommandLine.Split('\0', ' ')[0];
+            var control = await Command.RunAsync(Path.Combine(Path.GetDirectoryName(postgres)!, "pg_controldata"),
+                [Path.Combine(data.FullName, ResourceNames.Postgres)]);
+            Assert.Contains("Database cluster state:               shut down", control.StandardOutput);
         }
         finally
         {
-            await local.DisposeAsync();
+            data.DeleteQuietly();
         }
-
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (servers.Any(p => ProcessTable.IsAlive(p.Pid)) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(500);
-        }
-
-        Assert.Empty(servers.Where(p => ProcessTable.IsAlive(p.Pid)).Select(p => $"{p.Name} ({p.Pid})"));
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ScaleFast.AppHost;
 using ScaleFast.AppHost.Topology;
+using ScaleFast.Tests.Infrastructure;
 
 namespace ScaleFast.Tests.Kubernetes;
 
@@ -15,7 +16,7 @@ public sealed class KubernetesPublishTests(PublishedKubernetes published) : ICla
     [Fact]
     public async Task Every_object_kustomize_builds_passes_its_schema()
     {
-        var result = await PublishedKubernetes.RunAsync("node", [Validator, published.Built]);
+        var result = await Command.RunAsync("node", [Validator, published.Built]);
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         // Every generated file, and the Secret kustomize makes from secrets.env.
@@ -28,7 +29,7 @@ public sealed class KubernetesPublishTests(PublishedKubernetes published) : ICla
         var file = Path.Combine(published.OutputDirectory, "..", "invalid.yaml");
         await File.WriteAllTextAsync(file, "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: x}]}\n---\napiVersion: example.com/v1\nkind: Thing\nmetadata: {name: t}\n");
 
-        var result = await PublishedKubernetes.RunAsync("node", [Validator, file]);
+        var result = await Command.RunAsync("node", [Validator, file]);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("0 valid, 2 invalid", result.StandardOutput, StringComparison.Ordinal);

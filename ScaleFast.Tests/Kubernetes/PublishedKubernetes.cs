@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScaleFast.Tests.Infrastructure;
@@ -51,7 +50,7 @@ public sealed class PublishedKubernetes : IAsyncLifetime
         Assert.True(
             (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(p => File.Exists(Path.Combine(p, "kubectl"))),
             "kubectl is not on PATH: install kubectl 1.27 or later (it builds kustomizations) to run the Kubernetes tests.");
-        var kustomize = await RunAsync("kubectl", ["kustomize", OutputDirectory]);
+        var kustomize = await Command.RunAsync("kubectl", ["kustomize", OutputDirectory]);
         Assert.True(kustomize.ExitCode == 0, kustomize.StandardError);
         await File.WriteAllTextAsync(Built, kustomize.StandardOutput);
     }
@@ -66,15 +65,6 @@ public sealed class PublishedKubernetes : IAsyncLifetime
 
     public static JsonNode ToJson(string yaml) =>
         JsonNode.Parse(JsonSerializer.Serialize(new DeserializerBuilder().Build().Deserialize<object>(yaml)))!;
-
-    internal static async Task<AppHostProcess.Result> RunAsync(string program, IEnumerable<string> arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return new AppHostProcess.Result(process.ExitCode, await output, await error);
-    }
 
     public Task DisposeAsync()
     {

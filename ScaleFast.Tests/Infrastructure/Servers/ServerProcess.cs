@@ -75,13 +75,10 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Runs a one-shot command (initdb, chown) and fails with its output.</summary>
     public static async Task RunAsync(string command, params string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo(command, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
+        var result = await Command.RunAsync(command, arguments);
+        if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await output}{await error}");
+            throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.StandardOutput}{result.StandardError}");
         }
     }
 
