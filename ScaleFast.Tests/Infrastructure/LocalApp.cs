@@ -109,9 +109,23 @@ public sealed class LocalApp : IAsyncDisposable
         return text.ToString();
     }
 
+    /// <summary>
+    /// Stops the app. On a throw-away data directory the servers are killed first: their data is
+    /// deleted next, and a clean stop costs the suite 6 s per app (RabbitMQ 3.10's management agent
+    /// waits 5 s in its stop hook, and DCP kills it after 6 s anyway). The real stop, servers and all,
+    /// is what an app on a caller's data directory gets (<see cref="StartOnAsync(string, string[])"/>).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await Logs.DisposeAsync();
+        if (_ownsDataDirectory)
+        {
+            foreach (var server in ProcessTable.Under(DataDirectory))
+            {
+                ProcessTable.Kill(server.Pid);
+            }
+        }
+
         await App.DisposeAsync();
         if (!_ownsDataDirectory)
         {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace ScaleFast.Tests.Infrastructure;
 
 /// <summary>The machine's processes, read from /proc: enough to find the servers an app started.</summary>
@@ -70,6 +72,20 @@ internal static class ProcessTable
     public static string? EnvironmentVariable(int pid, string variable) =>
         File.ReadAllText($"/proc/{pid}/environ").Split('\0')
             .FirstOrDefault(entry => entry.StartsWith(variable + "=", StringComparison.Ordinal))?[(variable.Length + 1)..];
+
+    /// <summary>Kills <paramref name="pid"/> at once (SIGKILL); one already gone is not an error.</summary>
+    public static void Kill(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            process.Kill();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // Gone meanwhile.
+        }
+    }
 
     public static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat") && !IsZombie(pid);
 
