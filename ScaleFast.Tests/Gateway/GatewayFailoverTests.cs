@@ -55,7 +55,9 @@ public sealed class GatewayFailoverTests(GatewayAppFixture fixture, ITestOutputH
         }
 
         var back = await Eventually.ReadAsync(() => RoundAsync(gateway), assignment => assignment.SequenceEqual(home), TimeSpan.FromSeconds(30));
-        Assert.Equal(home, back);
+        Assert.True(home.SequenceEqual(back),
+            $"api-1's clients did not come back within 30 s of its being healthy: {string.Join(", ", back.Where(b => home[b.Key] != b.Value).Select(b => $"{b.Key} on {b.Value}, not {home[b.Key]}"))}\n"
+            + fixture.Local.Logs.Problems(ResourceNames.Gateway, "api-1"));
     }
 
     private static async Task<Dictionary<string, string>> RoundAsync(HttpClient gateway, Action<HttpResponseMessage>? onFailure = null)
