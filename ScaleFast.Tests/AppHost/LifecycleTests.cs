@@ -1,4 +1,5 @@
 using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.Hosting.Local;
 using ScaleFast.Tests.Infrastructure;
 
 namespace ScaleFast.Tests.AppHost;
@@ -40,7 +41,8 @@ public sealed class LifecycleTests
 
             // SIGTERM is Postgres' smart shutdown: it waits for every client to leave, and was killed
             // when the AppHost's own pooled connections stayed.
-            var postgres = servers.First(p => p.Name == "postgres").CommandLine.Split('\0', ' ')[0];
+            // The postgres the AppHost runs, found the way it finds it; pg_controldata is beside it.
+            var postgres = LocalBinaries.Find(LocalBinary.Postgres, Environment.GetEnvironmentVariable("PATH"))!;
             var control = await Command.RunAsync(Path.Combine(Path.GetDirectoryName(postgres)!, "pg_controldata"),
                 [Path.Combine(data.FullName, ResourceNames.Postgres)]);
             Assert.Contains("Database cluster state:               shut down", control.StandardOutput);
