@@ -5,6 +5,7 @@ using ScaleFast.Gateway.Discovery;
 using ScaleFast.Gateway.LoadBalancing;
 using ScaleFast.Gateway.RateLimiting;
 using ScaleFast.Gateway.Retries;
+using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
 
 namespace ScaleFast.Gateway.Extensions;
@@ -37,6 +38,16 @@ internal static class GatewayServiceExtensions
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddConfigFilter<GatewayConfigFilter>();
+        // YARP keeps a destination that failed passively out for the longer of the cluster's
+        // ReactivationPeriod and the failure-rate window (60 s by default): the configured 10 s
+        // were 60 s. The window is the shortest reactivation period the clusters configure.
+        if (builder.Configuration.GetSection("ReverseProxy:Clusters").GetChildren()
+                .Select(cluster => cluster.GetValue<TimeSpan?>("HealthCheck:Passive:ReactivationPeriod"))
+                .Min() is { } reactivation)
+        {
+            builder.Services.Configure<TransportFailureRateHealthPolicyOptions>(options => options.DetectionWindowSize = reactivation);
+        }
+
         builder.Services.AddSingleton<ILoadBalancingPolicy, IpHashLoadBalancingPolicy>();
         builder.AddPodDiscovery();
         builder.Services.AddSingleton<BalancingMetrics>();
