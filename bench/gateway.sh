@@ -3,7 +3,7 @@
 # 2.6, all three in front of the same two API instances (round robin), with the same wrk load on
 # a cached read (GET /api/products/42, wrk -t1 -c32) from 10,000 client addresses
 # (X-Forwarded-For, believed from loopback; none reaches its limit). Two app starts: the rate
-# limiter on (every request one Redis decision), then off. In each start the three proxies
+# limiter on (requests decided from leases of each client's budget), then off. In each start the three proxies
 # alternate (gateway, bare YARP, HAProxy; two rounds), so each ratio is measured side by side
 # and normalised by the bare YARP of the same start, which cancels the drift between starts.
 # The app runs as Production (see APP_ENVIRONMENT in lib/apphost.sh): Development traces every
@@ -63,10 +63,13 @@ measure() {
         "$(echo "$proxy * $tick / $requests" | bc -l)" "$(echo "$redis * $tick / $requests" | bc -l)"
 }
 
-# batches: "decisions calls" the gateway's limiter has sent to Redis so far (its batch histogram).
+# batches: "operations calls decisions": what the gateway's limiter has sent to Redis so far (its
+# batch histogram: leases, returns, single decisions; and the calls that took them) and the
+# requests it decided.
 batches() {
     curl -s "$(app_management_url gateway)/metrics" \
-        | awk '/^scalefast_rate_limit_batch_size[a-z_]*_sum/ {s=$NF} /^scalefast_rate_limit_batch_size[a-z_]*_count/ {c=$NF} END {print s+0, c+0}'
+        | awk '/^scalefast_rate_limit_batch_size[a-z_]*_sum/ {s=$NF} /^scalefast_rate_limit_batch_size[a-z_]*_count/ {c=$NF}
+               /^scalefast_rate_limit_decisions_total/ {d+=$NF} END {print s+0, c+0, d+0}'
 }
 
 start_proxies() {
@@ -103,7 +106,7 @@ CFG
 }
 
 # One app start: prints, means of two rounds, "gateway: rps p99 cpu redis | bare YARP: rps p99 cpu
-# redis | HAProxy: rps p99 cpu redis | decisions per Redis call".
+# redis | HAProxy: rps p99 cpu redis | operations per Redis call | decisions per Redis operation".
 run() {
     app_start "$work/data" --ScaleFast:ApiReplicas 2 --ScaleFast:WorkerReplicas 1 --ScaleFast:GatewayPort "$gateway_port" \
         --Gateway:RateLimiting:Enabled "$1" --ScaleFast:TraceSampling "$sampling"
@@ -127,7 +130,8 @@ run() {
     for i in 0 1 2 3; do result+="$(mean "${g1[$i]}" "${g2[$i]}") "; done
     for i in 0 1 2 3; do result+="$(mean "${b1[$i]}" "${b2[$i]}") "; done
     for i in 0 1 2 3; do result+="$(mean "${h1[$i]}" "${h2[$i]}") "; done
-    echo "$result$(echo "(${after[0]} - ${before[0]}) / (${after[1]} - ${before[1]} + 0.000001)" | bc -l)"
+    echo "$result$(echo "(${after[0]} - ${before[0]}) / (${after[1]} - ${before[1]} + 0.000001)" | bc -l)" \
+        "$(echo "(${after[2]} - ${before[2]}) / (${after[0]} - ${before[0]} + 0.000001)" | bc -l)"
 }
 
 app_build
@@ -150,8 +154,9 @@ printf 'limiter on ÷ off (each ÷ bare YARP of its start)        %.2f  (goal >=
     "$(echo "(${on[0]} / ${on[4]}) / (${off[0]} / ${off[4]})" | bc -l)"
 printf 'gateway (limiter on) ÷ HAProxy                          %.2f  (bare YARP ÷ HAProxy %.2f)\n' \
     "$(ratio "${on[0]}" "${on[8]}")" "$(ratio "${on[4]}" "${on[8]}")"
-printf 'Redis CPU per decision                                  %.1f µs  (goal <= 10; %.1f µs per request during the gateway runs, %.1f during bare YARP'"'"'s; %.1f decisions per Redis call)\n' \
-    "$(echo "${on[3]} - ${on[7]}" | bc -l)" "${on[3]}" "${on[7]}" "${on[12]}"
+printf 'Redis CPU per decision                                  %.1f µs  (goal <= 10; %.1f µs per request during the gateway runs, %.1f during bare YARP'"'"'s)\n' \
+    "$(echo "${on[3]} - ${on[7]}" | bc -l)" "${on[3]}" "${on[7]}"
+printf 'Redis operations (leases, returns)                      %.1f decisions per operation, %.1f operations per call\n' "${on[13]}" "${on[12]}"
 read -r -a v4 <<<"$(limiter_memory "$work" 10000 100 100)"
 read -r -a v6 <<<"$(limiter_memory "$work" 10000 100 100 "2001:db8:85a3::1%02d:1%02d")"
 printf 'Redis memory per client and policy after 10,000 clients x 100 requests: %d bytes (goal <= 200; IPv6 clients %d bytes)\n' \

@@ -5,23 +5,17 @@ using StackExchange.Redis;
 namespace ScaleFast.Gateway.RateLimiting;
 
 /// <summary>
-/// One request waiting for its decision in a batch: pooled, and awaited as a
-/// <see cref="ValueTask{TResult}"/>, so that waiting costs no allocation per request. It goes back
-/// to its pool once its decision has been read, which its one awaiter does exactly once.
+/// One request waiting for its decision: in a batch (one slot taken for it alone) or behind its
+/// client's <see cref="ClientLease"/>. Pooled, and awaited as a <see cref="ValueTask{TResult}"/>,
+/// so that waiting costs no allocation per request. It goes back to its pool once its decision
+/// has been read, which its one awaiter does exactly once.
 /// </summary>
-internal sealed class PendingDecision : IValueTaskSource<RateLimitDecision>
+internal sealed class PendingDecision : RedisOperation, IValueTaskSource<RateLimitDecision>
 {
-    // The batch loop completes many decisions in a row: each request continues on the thread
-    // pool, not on the loop, which must go on to the next batch.
+    // Decisions are completed many in a row: each request continues on the thread pool, not on
+    // the batch loop (which must go on to the next batch) nor inside a lease's lock.
     private ManualResetValueTaskSourceCore<RateLimitDecision> _core = new() { RunContinuationsAsynchronously = true };
     private ObjectPool<PendingDecision>? _pool;
-
-    public RedisKey Key { get; private set; }
-
-    public int Limit { get; private set; }
-
-    /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> timestamp by which it must be decided.</summary>
-    public long Deadline { get; private set; }
 
     public ValueTask<RateLimitDecision> Decision => new(this, _core.Version);
 
@@ -34,6 +28,13 @@ internal sealed class PendingDecision : IValueTaskSource<RateLimitDecision>
         pending.Deadline = deadline;
         return pending;
     }
+
+    public override int Amount() => 1;
+
+    public override void Complete(in RedisGrant grant) => Complete(new RateLimitDecision(
+        grant.Granted > 0 ? RateLimitOutcome.Allowed : RateLimitOutcome.Rejected, Limit, grant.Remaining, grant.Reset));
+
+    public override void Fail() => Complete(RateLimitDecision.Unavailable);
 
     /// <summary>Hands the decision to the waiting request; once per rental.</summary>
     public void Complete(RateLimitDecision decision) => _core.SetResult(decision);

@@ -7,7 +7,10 @@ internal static class RateLimitingExtensions
 {
     public const string RedisConnectionName = "redis";
 
-    /// <summary>The Redis sliding-window limiter: its options, its Redis client and the batch loop.</summary>
+    /// <summary>How soon after its bucket ends a lease's unused slots go back to Redis.</summary>
+    public static readonly TimeSpan SweepPeriod = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The Redis sliding-window limiter: its options, its Redis client, the batch loop and the leases.</summary>
     public static IHostApplicationBuilder AddGatewayRateLimiting(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitingOptions>()
@@ -42,6 +45,8 @@ internal static class RateLimitingExtensions
             services.GetRequiredService<IOptions<RateLimitingOptions>>().Value,
             services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             services.GetRequiredService<ILogger<RedisDecisionBatcher>>()));
+        builder.Services.AddSingleton(services => new ClientLeases(
+            services.GetRequiredService<SlidingWindowBuckets>(), services.GetRequiredService<RedisDecisionBatcher>(), SweepPeriod));
 
         return builder;
     }

@@ -9,7 +9,7 @@ namespace ScaleFast.Gateway.RateLimiting;
 
 /// <summary>
 /// Limits every <c>/api</c> request per client and policy (reads, writes) before it is balanced:
-/// one decision through the <see cref="RedisDecisionBatcher"/>, then the <c>RateLimit-Limit</c>,
+/// one decision from this gateway's <see cref="ClientLeases"/>, then the <c>RateLimit-Limit</c>,
 /// <c>RateLimit-Remaining</c> and <c>RateLimit-Reset</c> headers, and for a refusal a 429
 /// ProblemDetails with <c>Retry-After</c>. When Redis does not decide in time,
 /// <see cref="RateLimitingOptions.FailClosed"/> does. A middleware of its own rather than ASP.NET
@@ -21,7 +21,7 @@ internal sealed class RateLimitingMiddleware
     private static readonly TimeSpan FailedClosedRetryAfter = TimeSpan.FromSeconds(1);
 
     private readonly RequestDelegate _next;
-    private readonly RedisDecisionBatcher _batcher;
+    private readonly ClientLeases _leases;
     private readonly IProblemDetailsService _problems;
     private readonly RateLimitPolicy _reads;
     private readonly RateLimitPolicy _writes;
@@ -29,10 +29,10 @@ internal sealed class RateLimitingMiddleware
     private readonly Counter<long> _decisions;
 
     public RateLimitingMiddleware(
-        RequestDelegate next, RedisDecisionBatcher batcher, IProblemDetailsService problems, IOptions<RateLimitingOptions> options, IMeterFactory meterFactory)
+        RequestDelegate next, ClientLeases leases, IProblemDetailsService problems, IOptions<RateLimitingOptions> options, IMeterFactory meterFactory)
     {
         _next = next;
-        _batcher = batcher;
+        _leases = leases;
         _problems = problems;
         var settings = options.Value;
         _reads = new RateLimitPolicy("reads", settings.ReadsPerWindow, settings.KnownApiKeys);
@@ -50,7 +50,7 @@ internal sealed class RateLimitingMiddleware
     private async Task LimitAsync(HttpContext context)
     {
         var policy = ReadMethods.Includes(context.Request.Method) ? _reads : _writes;
-        var decision = await _batcher.DecideAsync(policy.KeyOf(context), policy.Limit);
+        var decision = await _leases.DecideAsync(policy.KeyOf(context), policy.Limit);
 
         bool admitted;
         TimeSpan retryAfter;

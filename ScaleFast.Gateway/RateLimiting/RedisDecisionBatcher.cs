@@ -9,16 +9,17 @@ using StackExchange.Redis;
 namespace ScaleFast.Gateway.RateLimiting;
 
 /// <summary>
-/// Takes every decision pending in this gateway to Redis in one script call: one loop drains a
-/// bounded queue, sends what it holds as one batch and, while that batch is in flight, the next
-/// one gathers. Sockets, system calls and script dispatch are paid per batch, not per request.
-/// A decision that Redis has not made within <see cref="RateLimitingOptions.RedisTimeout"/> is
-/// <see cref="RateLimitOutcome.Unavailable"/>; so is every decision while a batch hangs, and any
-/// that finds the queue full: nothing waits longer, nothing piles up.
+/// Takes every operation pending in this gateway (leases, returns, single decisions) to Redis in
+/// one script call: one loop drains a bounded queue, sends what it holds as one batch and, while
+/// that batch is in flight, the next one gathers. Sockets, system calls and script dispatch are
+/// paid per batch, not per request. An operation that Redis has not answered within
+/// <see cref="RateLimitingOptions.RedisTimeout"/> fails (a decision is
+/// <see cref="RateLimitOutcome.Unavailable"/>); so does every operation while a batch hangs, and
+/// any that finds the queue full: nothing waits longer, nothing piles up.
 /// </summary>
 internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
 {
-    /// <summary>Decisions that may wait for Redis at once; past that the failure mode applies at once.</summary>
+    /// <summary>Operations that may wait for Redis at once; past that they fail at once.</summary>
     public const int MaxPendingDecisions = 10_000;
 
     // One call holds Redis' single thread for its whole batch: bounded, so that others wait little.
@@ -28,7 +29,7 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
     private const int PooledDecisions = 1024;
 
     private readonly SlidingWindowBuckets _buckets;
-    private readonly Channel<PendingDecision> _queue;
+    private readonly Channel<RedisOperation> _queue;
     private readonly ObjectPool<PendingDecision> _pool;
     private readonly long _timeoutTimestamps;
     private readonly string _failureOutcome;
@@ -36,6 +37,7 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
     private readonly ILogger<RedisDecisionBatcher> _logger;
     private readonly Task _loop;
     private volatile bool _batchHangs;
+    private int _outstanding;
     private long _lastFailureLogTicks = long.MinValue / 2;
 
     /// <param name="buckets">The state in Redis.</param>
@@ -47,39 +49,64 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
         SlidingWindowBuckets buckets, RateLimitingOptions options, IMeterFactory meterFactory, ILogger<RedisDecisionBatcher> logger, int maxPending = MaxPendingDecisions)
     {
         _buckets = buckets;
-        _queue = Channel.CreateBounded<PendingDecision>(new BoundedChannelOptions(maxPending) { SingleReader = true });
+        _queue = Channel.CreateBounded<RedisOperation>(new BoundedChannelOptions(maxPending) { SingleReader = true });
         _pool = new DefaultObjectPool<PendingDecision>(new DefaultPooledObjectPolicy<PendingDecision>(), PooledDecisions);
         _timeoutTimestamps = (long)(options.RedisTimeout.TotalSeconds * Stopwatch.Frequency);
         _failureOutcome = options.FailClosed ? "refused" : "let through";
         _batchSize = meterFactory.Create(BalancingMetrics.MeterName).CreateHistogram<int>(
-            "scalefast.rate_limit.batch_size", unit: "{decision}",
-            description: "Rate-limit decisions sent to Redis in one script call.",
+            "scalefast.rate_limit.batch_size", unit: "{operation}",
+            description: "Rate-limit operations (leases, returns, single decisions) sent to Redis in one script call.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256] });
         _logger = logger;
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Queues one decision for the next batch.</summary>
+    /// <summary>Operations queued or in flight: 0 when this limiter has nothing left to hear from Redis.</summary>
+    public int Outstanding => Volatile.Read(ref _outstanding);
+
+    /// <summary>The deadline of an operation queued now.</summary>
+    public long NewDeadline() => Stopwatch.GetTimestamp() + _timeoutTimestamps;
+
+    /// <summary>A pooled decision for a request to wait on.</summary>
+    public PendingDecision Rent(RedisKey key, int limit) => PendingDecision.Rent(_pool, key, limit, NewDeadline());
+
+    /// <summary>Queues one request's decision (one slot, for it alone) for the next batch.</summary>
     public ValueTask<RateLimitDecision> DecideAsync(RedisKey key, int limit)
+    {
+        var pending = Rent(key, limit);
+        var decision = pending.Decision;
+        if (!TryQueue(pending))
+        {
+            pending.Fail();
+        }
+
+        return decision;
+    }
+
+    /// <summary>
+    /// Queues one operation for the next batch; false, at once, while a batch hangs or when the
+    /// queue is full: the caller applies the failure (the operation was not queued).
+    /// </summary>
+    public bool TryQueue(RedisOperation operation)
     {
         if (_batchHangs)
         {
-            return new(RateLimitDecision.Unavailable);
+            return false;
         }
 
-        var pending = PendingDecision.Rent(_pool, key, limit, Stopwatch.GetTimestamp() + _timeoutTimestamps);
-        if (_queue.Writer.TryWrite(pending))
+        Interlocked.Increment(ref _outstanding);
+        if (_queue.Writer.TryWrite(operation))
         {
-            return pending.Decision;
+            return true;
         }
 
-        _pool.Return(pending);
+        Interlocked.Decrement(ref _outstanding);
         if (ShouldLogFailure())
         {
             LogQueueFull(_failureOutcome);
         }
 
-        return new(RateLimitDecision.Unavailable);
+        return false;
     }
 
     public async ValueTask DisposeAsync()
@@ -92,48 +119,42 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
     {
         await WarmUpAsync();
         var reader = _queue.Reader;
-        var batch = new List<PendingDecision>(MaxBatch);
+        var batch = new List<RedisOperation>(MaxBatch);
         while (await reader.WaitToReadAsync())
         {
             var now = Stopwatch.GetTimestamp();
-            while (batch.Count < MaxBatch && reader.TryRead(out var pending))
+            var deadline = long.MaxValue;
+            while (batch.Count < MaxBatch && reader.TryRead(out var operation))
             {
-                if (pending.Deadline > now)
+                if (operation.Deadline > now)
                 {
-                    batch.Add(pending);
+                    batch.Add(operation);
+                    deadline = Math.Min(deadline, operation.Deadline);
                 }
                 else
                 {
-                    pending.Complete(RateLimitDecision.Unavailable);
+                    Fail(operation);
                 }
             }
 
             if (batch.Count > 0)
             {
-                await DecideAsync(batch);
+                await DecideAsync(batch, deadline);
                 batch.Clear();
             }
         }
     }
 
-    private async Task DecideAsync(List<PendingDecision> batch)
+    private async Task DecideAsync(List<RedisOperation> batch, long deadline)
     {
         _batchSize.Record(batch.Count);
-        var keys = new RedisKey[batch.Count];
-        var limits = new int[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
-        {
-            keys[i] = batch[i].Key;
-            limits[i] = batch[i].Limit;
-        }
-
         Task<RedisResult>? evaluation = null;
         try
         {
-            evaluation = _buckets.DecideAsync(keys, limits);
-            // The batch is in order of arrival: its first decision has the least time left.
-            var timeLeft = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), batch[0].Deadline);
-            Complete(batch, (RedisResult[])(await evaluation.WaitAsync(timeLeft > TimeSpan.Zero ? timeLeft : TimeSpan.Zero))!);
+            evaluation = _buckets.SendAsync(batch, out var sentAt);
+            var timeLeft = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            var result = await evaluation.WaitAsync(timeLeft > TimeSpan.Zero ? timeLeft : TimeSpan.Zero);
+            Complete(batch, result, sentAt, _buckets.Now());
         }
         catch (Exception e) when (e is TimeoutException && evaluation is not null)
         {
@@ -157,7 +178,7 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
     {
         try
         {
-            await _buckets.DecideAsync([], []);
+            await _buckets.SendAsync([], out _);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -165,44 +186,42 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
         }
     }
 
-    private static void Complete(List<PendingDecision> batch, RedisResult[] replies)
+    private void Complete(List<RedisOperation> batch, RedisResult result, long sentAt, long receivedAt)
     {
-        if (replies.Length != batch.Count)
-        {
-            throw new InvalidOperationException($"The rate limiter's script answered {replies.Length} decisions for {batch.Count}.");
-        }
-
-        // Read every reply before completing any: a decision is completed exactly once.
-        var values = ArrayPool<long>.Shared.Rent(replies.Length);
+        // Read every answer before completing any: an operation is completed exactly once.
+        var grants = ArrayPool<RedisGrant>.Shared.Rent(batch.Count);
         try
         {
-            for (var i = 0; i < replies.Length; i++)
-            {
-                values[i] = (long)replies[i];
-            }
-
+            SlidingWindowBuckets.Read(result, sentAt, receivedAt, grants.AsSpan(0, batch.Count));
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Complete(SlidingWindowBuckets.Decode(values[i], batch[i].Limit));
+                batch[i].Complete(grants[i]);
+                Interlocked.Decrement(ref _outstanding);
             }
         }
         finally
         {
-            ArrayPool<long>.Shared.Return(values);
+            ArrayPool<RedisGrant>.Shared.Return(grants);
         }
     }
 
-    private void Fail(List<PendingDecision> batch, Exception exception)
+    private void Fail(List<RedisOperation> batch, Exception exception)
     {
-        foreach (var pending in batch)
+        foreach (var operation in batch)
         {
-            pending.Complete(RateLimitDecision.Unavailable);
+            Fail(operation);
         }
 
         if (ShouldLogFailure())
         {
             LogRedisUnavailable(exception, _failureOutcome);
         }
+    }
+
+    private void Fail(RedisOperation operation)
+    {
+        operation.Fail();
+        Interlocked.Decrement(ref _outstanding);
     }
 
     /// <summary>
@@ -220,9 +239,9 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
                 break;
             }
 
-            while (reader.TryRead(out var pending))
+            while (reader.TryRead(out var operation))
             {
-                pending.Complete(RateLimitDecision.Unavailable);
+                Fail(operation);
             }
         }
 

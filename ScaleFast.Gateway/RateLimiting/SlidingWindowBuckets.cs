@@ -3,14 +3,14 @@ using StackExchange.Redis;
 namespace ScaleFast.Gateway.RateLimiting;
 
 /// <summary>
-/// The limiter's state in Redis: per client and policy, the requests admitted in each of the
+/// The limiter's state in Redis: per client and policy, the slots taken in each of the
 /// <see cref="BucketsPerWindow"/> + 1 sub-windows (buckets) that overlap the last window, in one
-/// small string key that expires with its newest bucket. A request is admitted when those buckets
-/// hold fewer than the limit. Counting the oldest bucket whole makes the bound exact: in any
-/// window of the configured length no client gets more than the limit, across every gateway
-/// sharing Redis; and a request is refused only when the limit was reached within the last
-/// window plus one bucket. One Lua script (<c>SlidingWindowBuckets.lua</c>) decides a whole batch
-/// of requests atomically, on Redis' clock.
+/// small string key that expires with its newest bucket. Slots are taken (for one request, or
+/// leased to a gateway for the rest of the bucket) while those buckets hold no more than the
+/// limit. Counting the oldest bucket whole makes the bound exact: in any window of the configured
+/// length no client gets more than the limit, across every gateway sharing Redis; and nothing is
+/// refused unless the limit was taken within the last window plus one bucket. One Lua script
+/// (<c>SlidingWindowBuckets.lua</c>) runs a whole batch of operations atomically, on Redis' clock.
 /// </summary>
 internal sealed class SlidingWindowBuckets
 {
@@ -26,9 +26,10 @@ internal sealed class SlidingWindowBuckets
     /// <summary>Keys are under their own prefix: the sorted sets of the earlier sliding-window log had another shape.</summary>
     public const string KeyPrefix = "scalefast:rl:";
 
-    private const int ResetShift = 21;
+    private const int ResetShift = 20;
 
     private static readonly string Script = ReadScript();
+    private static readonly double MicrosecondsPerTimestamp = 1_000_000.0 / System.Diagnostics.Stopwatch.Frequency;
 
     private readonly IDatabase _redis;
     private readonly long _bucketMicroseconds;
@@ -37,8 +38,9 @@ internal sealed class SlidingWindowBuckets
     /// <param name="redis">The Redis every gateway shares.</param>
     /// <param name="window">The sliding window.</param>
     /// <param name="clock">
-    /// Tests only: the time in microseconds each batch is decided at, so that a seeded arrival
-    /// pattern replays fast. Without it, Redis' own clock decides, so that every gateway agrees.
+    /// Tests only: the time in microseconds, for the gateway and for Redis alike, so that a seeded
+    /// arrival pattern replays fast. Without it, Redis' own clock decides, so that every gateway
+    /// agrees, and leases expire on this machine's monotonic clock.
     /// </param>
     public SlidingWindowBuckets(IConnectionMultiplexer redis, TimeSpan window, Func<long>? clock = null)
     {
@@ -54,27 +56,61 @@ internal sealed class SlidingWindowBuckets
     public static long BucketMicroseconds(TimeSpan window) =>
         ((long)window.TotalMicroseconds + BucketsPerWindow - 1) / BucketsPerWindow;
 
-    /// <summary>Sends one batch of decisions to Redis: one key and one limit per decision, in order.</summary>
-    public Task<RedisResult> DecideAsync(RedisKey[] keys, int[] limits)
+    /// <summary>The limiter's clock in microseconds: this machine's monotonic one (or the tests').</summary>
+    public long Now() => _clock?.Invoke() ?? (long)(System.Diagnostics.Stopwatch.GetTimestamp() * MicrosecondsPerTimestamp);
+
+    /// <summary>
+    /// Sends one batch to Redis: one operation per key, in order. <paramref name="sentAt"/> is
+    /// <see cref="Now"/> before sending, from which <see cref="Read"/> counts each grant's
+    /// <see cref="RedisGrant.Expires"/>, so that it is never later than the bucket's real end.
+    /// </summary>
+    public Task<RedisResult> SendAsync(IReadOnlyList<RedisOperation> batch, out long sentAt)
     {
-        var arguments = new RedisValue[3 + limits.Length];
-        arguments[0] = _clock?.Invoke() ?? 0;
+        var keys = new RedisKey[batch.Count];
+        var arguments = new RedisValue[3 + 4 * batch.Count];
+        sentAt = Now();
+        arguments[0] = _clock is null ? 0 : sentAt;
         arguments[1] = _bucketMicroseconds;
         arguments[2] = BucketsPerWindow;
-        for (var i = 0; i < limits.Length; i++)
+        for (var i = 0; i < batch.Count; i++)
         {
-            arguments[3 + i] = limits[i];
+            var operation = batch[i];
+            keys[i] = operation.Key;
+            arguments[3 + 4 * i] = operation.Limit;
+            arguments[4 + 4 * i] = operation.Amount();
+            arguments[5 + 4 * i] = operation.ReturnBucket;
+            arguments[6 + 4 * i] = operation.ReturnAmount;
         }
 
         return _redis.ScriptEvaluateAsync(Script, keys, arguments);
     }
 
-    /// <summary>Reads one decision of the script's reply.</summary>
-    public static RateLimitDecision Decode(long reply, int limit) => new(
-        (reply & 1) == 1 ? RateLimitOutcome.Allowed : RateLimitOutcome.Rejected,
-        limit,
-        Remaining: (int)((reply >> 1) & ((1 << (ResetShift - 1)) - 1)),
-        Reset: TimeSpan.FromMilliseconds(reply >> ResetShift));
+    /// <summary>
+    /// Reads the script's answer to a batch sent at <paramref name="sentAt"/> and received at
+    /// <paramref name="receivedAt"/> (both <see cref="Now"/>): one grant per operation.
+    /// </summary>
+    public static void Read(RedisResult result, long sentAt, long receivedAt, Span<RedisGrant> grants)
+    {
+        var replies = (RedisResult[])result!;
+        if (replies.Length != 2 * grants.Length + 2)
+        {
+            throw new InvalidOperationException($"The rate limiter's script answered {replies.Length} values for {grants.Length} operations.");
+        }
+
+        var bucket = (long)replies[^2];
+        var left = (long)replies[^1];
+        for (var i = 0; i < grants.Length; i++)
+        {
+            var reply = (long)replies[2 * i];
+            grants[i] = new RedisGrant(
+                Granted: (int)(long)replies[2 * i + 1],
+                Remaining: (int)(reply & ((1 << ResetShift) - 1)),
+                Reset: TimeSpan.FromMilliseconds(reply >> ResetShift),
+                bucket,
+                Expires: sentAt + left,
+                EndsBy: receivedAt + left);
+        }
+    }
 
     private static string ReadScript()
     {

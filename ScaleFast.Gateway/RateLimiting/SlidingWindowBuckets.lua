@@ -1,25 +1,30 @@
--- The gateway's rate-limit decisions for one batch (SlidingWindowBuckets.cs): one call decides
--- every request a gateway has pending, atomically, on Redis' own clock.
+-- The gateway's rate-limit operations for one batch (SlidingWindowBuckets.cs): one call takes or
+-- gives back slots for every operation a gateway has pending, atomically, on Redis' own clock.
 --
--- KEYS[i]     the client and policy of decision i
--- ARGV[1]     now in microseconds, or 0 for Redis' clock (TIME)
--- ARGV[2]     the bucket width in microseconds (window / buckets, rounded up)
--- ARGV[3]     buckets per window (k)
--- ARGV[3 + i] the limit of decision i
+-- KEYS[i]       the client and policy of operation i
+-- ARGV[1]       now in microseconds, or 0 for Redis' clock (TIME)
+-- ARGV[2]       the bucket width in microseconds (window / buckets, rounded up)
+-- ARGV[3]       buckets per window (k)
+-- ARGV[4i]      the limit of operation i; 0 if it only gives back
+-- ARGV[1 + 4i]  the slots it takes (at most what the limit leaves)
+-- ARGV[2 + 4i]  the bucket of the slots it gives back first
+-- ARGV[3 + 4i]  the slots it gives back first (unused slots of an ended lease), or 0
 --
--- A key is one string: the number of its newest bucket (modulo 2^32), the requests admitted in
--- that bucket and the k before it (oldest first), and their total. A request is admitted when
--- the total, over k + 1 buckets that cover the last window whole, is under the limit. Within the
--- newest bucket a decision rewrites only its count and the total; the key is rebuilt, and its
--- expiry moved, only when a new bucket begins. It expires when its newest bucket stops counting,
--- so an idle client leaves nothing behind.
+-- A key is one string: the number of its newest bucket (modulo 2^32), the slots taken in that
+-- bucket and the k before it (oldest first), and their total. Slots are taken while the total,
+-- over k + 1 buckets that cover the last window whole, stays within the limit. Within the newest
+-- bucket an operation rewrites only its count and the total; the key is rebuilt, and its expiry
+-- moved, only when a new bucket begins. It expires when its newest bucket stops counting, so an
+-- idle client leaves nothing behind. A return lowers the count of the bucket the slots were
+-- taken in, while that bucket still counts: slots a gateway leased and did not use.
 --
 -- The counts are kept in memory only: neither appended to the AOF nor sent to replicas, which
 -- would cost Redis a write for every decision. A restart or failover forgets them, and clients
 -- start their window afresh.
 --
--- Returns one integer per decision:
---   (milliseconds until the oldest admitted request stops counting) * 2^21 + remaining * 2 + admitted
+-- Returns two integers per operation (0 and 0 if it only gives back):
+--   (milliseconds until the oldest slot taken stops counting) * 2^20 + remaining, and slots taken;
+-- then the current bucket's number and the microseconds until it ends.
 redis.set_repl(redis.REPL_NONE)
 local now = tonumber(ARGV[1])
 if now == 0 then
@@ -34,10 +39,10 @@ local layout = '<I4' .. string.rep('I3', k + 1) .. 'I3'
 -- Where the newest bucket's count starts (the total follows it); bucket j (1 = oldest) is at 2 + 3j.
 local newestAt = 5 + 3 * k
 
-local results = {}
 local counts = {}
-for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[3 + i])
+
+-- Takes up to `want` slots of `key` now: how many, the remaining, and the milliseconds until a slot frees.
+local function take(key, limit, want)
   local stored = redis.call('GET', key)
   local newest = current
   local behind = k + 1
@@ -53,16 +58,16 @@ for i, key in ipairs(KEYS) do
     end
   end
 
-  local admitted = 0
+  local granted = 0
   local total
   local oldest = k + 1
   if behind == 0 then
     local count
     count, total = struct.unpack('<I3I3', stored, newestAt)
-    if total < limit then
-      admitted = 1
-      total = total + 1
-      redis.call('SETRANGE', key, newestAt - 1, struct.pack('<I3I3', count + 1, total))
+    granted = math.max(0, math.min(want, limit - total))
+    if granted > 0 then
+      total = total + granted
+      redis.call('SETRANGE', key, newestAt - 1, struct.pack('<I3I3', count + granted, total))
     end
     for j = 1, k do
       if struct.unpack('<I3', stored, 2 + 3 * j) > 0 then
@@ -85,10 +90,10 @@ for i, key in ipairs(KEYS) do
         oldest = j
       end
     end
-    if total < limit then
-      admitted = 1
-      total = total + 1
-      counts[k + 1] = counts[k + 1] + 1
+    granted = math.max(0, math.min(want, limit - total))
+    if granted > 0 then
+      total = total + granted
+      counts[k + 1] = counts[k + 1] + granted
       counts[k + 2] = total
       -- Bucket n counts until (n + k + 1) * width: the key lives as long as its newest bucket.
       redis.call('SET', key, struct.pack(layout, newest % wrap, unpack(counts, 1, k + 2)),
@@ -97,6 +102,47 @@ for i, key in ipairs(KEYS) do
   end
 
   local reset = math.ceil(((newest + oldest) * width - now) / 1000)
-  results[i] = reset * 2097152 + math.max(0, limit - total) * 2 + admitted
+  return reset * 1048576 + math.max(0, limit - total), granted
 end
+
+-- Gives `amount` unused slots back to the bucket they were taken in, if it still counts.
+local function giveBack(key, amount, bucket)
+  local stored = redis.call('GET', key)
+  if not stored then
+    return
+  end
+  local age = (struct.unpack('<I4', stored) - bucket) % wrap
+  if age > k then
+    return
+  end
+  local at = newestAt - 3 * age
+  local count = struct.unpack('<I3', stored, at)
+  local total = struct.unpack('<I3', stored, newestAt + 3)
+  local back = math.min(amount, count, total)
+  if back > 0 and age == 0 then
+    -- The newest bucket's count and the total are side by side: one write.
+    redis.call('SETRANGE', key, at - 1, struct.pack('<I3I3', count - back, total - back))
+  elseif back > 0 then
+    redis.call('SETRANGE', key, at - 1, struct.pack('<I3', count - back))
+    redis.call('SETRANGE', key, newestAt + 2, struct.pack('<I3', total - back))
+  end
+end
+
+local results = {}
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[4 * i])
+  local back = tonumber(ARGV[3 + 4 * i])
+  if back > 0 then
+    giveBack(key, back, tonumber(ARGV[2 + 4 * i]))
+  end
+  if limit > 0 then
+    results[2 * i - 1], results[2 * i] = take(key, limit, tonumber(ARGV[1 + 4 * i]))
+  else
+    results[2 * i - 1] = 0
+    results[2 * i] = 0
+  end
+end
+local n = #KEYS
+results[2 * n + 1] = current % wrap
+results[2 * n + 2] = (current + 1) * width - now
 return results

@@ -65,6 +65,32 @@ internal sealed class LocalRedisServer : IAsyncDisposable
         return limiter;
     }
 
+    /// <summary>
+    /// A gateway's leases on their own limiter. With a <paramref name="clock"/> of the test's, they
+    /// are given back only when the test says (<see cref="ClientLeases.GiveBackExpired"/>).
+    /// </summary>
+    public async Task<ClientLeases> CreateLeasesAsync(TimeSpan window, Func<long>? clock = null, TimeSpan? timeout = null)
+    {
+        var connection = await ConnectionMultiplexer.ConnectAsync(Configuration);
+        var options = new gateway::ScaleFast.Gateway.RateLimiting.RateLimitingOptions { Window = window, RedisTimeout = timeout ?? TimeSpan.FromSeconds(10) };
+        var buckets = new SlidingWindowBuckets(connection, window, clock);
+        var batcher = new RedisDecisionBatcher(buckets, options, MeterFactory, NullLogger<RedisDecisionBatcher>.Instance);
+        var leases = new ClientLeases(buckets, batcher, clock is null ? RateLimitingExtensions.SweepPeriod : Timeout.InfiniteTimeSpan);
+        _limiters.Add(connection);
+        _limiters.Add(batcher);
+        _limiters.Add(leases);
+        return leases;
+    }
+
+    /// <summary>Script calls Redis has run so far (each is one batch).</summary>
+    public Task<long> ScriptCallsAsync() => RunAsync(async db =>
+    {
+        var info = (string)(await db.ExecuteAsync("INFO", "commandstats"))!;
+        return info.Split('\n')
+            .Where(line => line.StartsWith("cmdstat_evalsha:", StringComparison.Ordinal) || line.StartsWith("cmdstat_eval:", StringComparison.Ordinal))
+            .Sum(line => long.Parse(line.Split("calls=")[1].Split(',')[0], CultureInfo.InvariantCulture));
+    });
+
     public async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> command)
     {
         using var client = await ConnectionMultiplexer.ConnectAsync(Configuration);

@@ -85,6 +85,31 @@ public sealed class RateLimitFaultTests
         }
     }
 
+    [Fact]
+    public async Task With_Redis_hung_a_held_lease_still_decides_at_once_and_a_new_client_fails_within_the_timeout()
+    {
+        await using var redis = await LocalRedisServer.StartAsync();
+        // A clock that stands still: the lease's bucket does not end during the test.
+        var gateway = await redis.CreateLeasesAsync(Window, clock: () => 2_000_000_000_000_000L, timeout: Timeout);
+        var first = await Eventually.ReadAsync(async () => (await gateway.DecideAsync("test:held", 1000)).Outcome, o => o == RateLimitOutcome.Allowed, TimeSpan.FromSeconds(10));
+        Assert.Equal(RateLimitOutcome.Allowed, first);
+        await redis.PauseAsync();
+
+        var held = gateway.DecideAsync("test:held", 1000);
+        var clock = Stopwatch.StartNew();
+        var fresh = await gateway.DecideAsync("test:fresh", 1000).AsTask().WaitAsync(Bound);
+        var elapsed = clock.Elapsed;
+
+        Assert.True(held.IsCompleted, "a request with a lease waited for Redis");
+        Assert.Equal(RateLimitOutcome.Allowed, (await held).Outcome);
+        Assert.Equal(RateLimitOutcome.Unavailable, fresh.Outcome);
+        Assert.InRange(elapsed, Timeout - TimeSpan.FromMilliseconds(50), Timeout + Slack);
+
+        await redis.ResumeAsync();
+        var after = await Eventually.ReadAsync(async () => (await gateway.DecideAsync("test:fresh", 1000)).Outcome, o => o == RateLimitOutcome.Allowed, TimeSpan.FromSeconds(10));
+        Assert.Equal(RateLimitOutcome.Allowed, after);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

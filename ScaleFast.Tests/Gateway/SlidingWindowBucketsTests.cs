@@ -1,4 +1,3 @@
-using System.Globalization;
 using ScaleFast.Contracts;
 using ScaleFast.Gateway.RateLimiting;
 using ScaleFast.Tests.Infrastructure;
@@ -23,11 +22,7 @@ public sealed class SlidingWindowBucketsTests(ITestOutputHelper output)
     [Fact]
     public async Task Limiters_sharing_Redis_admit_at_most_the_limit_in_any_window_and_refuse_only_at_it()
     {
-        var seed = Environment.GetEnvironmentVariable("SCALEFAST_TEST_SEED") is { Length: > 0 } set
-            ? int.Parse(set, CultureInfo.InvariantCulture)
-            : Random.Shared.Next();
-        output.WriteLine($"Seed {seed}: replay with SCALEFAST_TEST_SEED={seed}");
-        var random = new Random(seed);
+        var random = Arrivals.Seeded(output, out var seed);
         var now = 1_700_000_000_000_000L + random.NextInt64(1_000_000_000_000);
         await using var redis = await LocalRedisServer.StartAsync();
         var limiters = new List<RedisDecisionBatcher>();
@@ -44,7 +39,7 @@ public sealed class SlidingWindowBucketsTests(ITestOutputHelper output)
 
         for (var step = 0; step < 400; step++)
         {
-            Volatile.Write(ref now, now + Gap(random));
+            Volatile.Write(ref now, now + Arrivals.Gap(random));
             var arrivals = random.Next(10) == 0
                 ? Enumerable.Repeat(random.Next(clients.Length), random.Next(20, 60)).ToArray()
                 : Enumerable.Range(0, random.Next(12)).Select(_ => random.Next(clients.Length)).ToArray();
@@ -180,14 +175,6 @@ public sealed class SlidingWindowBucketsTests(ITestOutputHelper output)
         Assert.DoesNotContain("the-admin-key", (string)policy.KeyOf(context)!, StringComparison.Ordinal);
         Assert.Equal("scalefast:rl:w:10.1.2.3", (string?)policy.KeyOf(unknown));
     }
-
-    /// <summary>Mostly short gaps, some long ones: bursts, steady use and idle clients alike.</summary>
-    private static long Gap(Random random) => random.Next(20) switch
-    {
-        < 14 => random.NextInt64(200_000),
-        < 19 => random.NextInt64(2_000_000),
-        _ => random.NextInt64(15_000_000),
-    };
 
     /// <summary>A client of the arrival pattern and what it was answered.</summary>
     private sealed record Client(string Key, int Limit)

@@ -2,8 +2,9 @@
 # What the gateway's rate limiter keeps in Redis, measured on a throw-away redis-server (a unix
 # socket in a work directory, no persistence): the limiter's own script
 # (ScaleFast.Gateway/RateLimiting/SlidingWindowBuckets.lua) replayed through redis-cli for CLIENTS
-# client addresses making REQUESTS requests each, in batches of BATCH decisions per call, with the
-# gateway's key format, default reads policy (600 per 60 s window) and buckets per window.
+# client addresses making REQUESTS requests each, one slot per request (as with no leases: the
+# most operations and writes a client can cost), in batches of BATCH per call, with the gateway's
+# key format, default reads policy (600 per 60 s window) and buckets per window.
 #   source bench/lib/limiter_memory.sh
 #   limiter_memory WORK_DIR CLIENTS REQUESTS BATCH [ADDRESS]
 #     ADDRESS: a printf format of client i's address from i/100 and i%100 (default 10.%d.%d.1,
@@ -21,7 +22,7 @@ limiter_memory() {
     before=$(redis-cli -s "$socket" info memory | awk -F: '/^used_memory:/ {print $2+0}')
     ticks=$(cpu_ticks "$pid")
     # One EVALSHA per batch: the keys, then now (0: Redis' clock), the bucket width in µs, the
-    # buckets, each key's limit.
+    # buckets, and per key its limit, one slot, and nothing given back (a bucket and 0 slots).
     awk -v clients="$clients" -v requests="$requests" -v batch="$batch" -v sha="$sha" -v width=$(( 60000000 / buckets )) -v buckets="$buckets" -v address="$address" 'BEGIN {
         for (r = 0; r < requests; r++) {
             for (first = 0; first < clients; first += batch) {
@@ -29,7 +30,7 @@ limiter_memory() {
                 keys = ""; limits = ""
                 for (i = first; i < first + n; i++) {
                     keys = keys " scalefast:rl:r:" sprintf(address, int(i / 100), i % 100)
-                    limits = limits " 600"
+                    limits = limits " 600 1 0 0"
                 }
                 print "EVALSHA " sha " " n keys " 0 " width " " buckets limits
             }

@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using StackExchange.Redis;
+
+namespace ScaleFast.Gateway.RateLimiting;
+
+/// <summary>
+/// This gateway's leases, one per client and policy seen in the current bucket: most requests
+/// take their slot here, with no call to Redis; Redis sees one operation per lease (a
+/// <see cref="LeaseSizeDivisor"/>th of the limit) and one return of its unused slots when the
+/// bucket ends. The bound this costs is stated in <see cref="LeaseSize"/>. Leases of clients gone
+/// quiet are retired when their bucket ends; past <see cref="MaxLeases"/> clients, a request is
+/// decided alone in Redis, as with no leases, so a flood of addresses cannot grow the gateway.
+/// </summary>
+internal sealed class ClientLeases : IAsyncDisposable
+{
+    /// <summary>A lease holds at most this fraction of the limit (and at least one slot).</summary>
+    public const int LeaseSizeDivisor = 20;
+
+    /// <summary>Clients with a lease at once; about 300 bytes each.</summary>
+    public const int MaxLeases = 100_000;
+
+    private readonly SlidingWindowBuckets _buckets;
+    private readonly ConcurrentDictionary<string, ClientLease> _leases = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(ClientLease Lease, long Bucket, long Expires)> _expiring = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _sweeping;
+    private int _count;
+
+    /// <param name="buckets">The state in Redis, and the clock.</param>
+    /// <param name="batcher">What takes operations to Redis.</param>
+    /// <param name="sweepPeriod">
+    /// How often expired leases are looked for and given back: the delay after a bucket's end
+    /// before its unused slots count no more. <see cref="Timeout.InfiniteTimeSpan"/>: only when
+    /// <see cref="GiveBackExpired"/> is called (tests on a clock of their own).
+    /// </param>
+    public ClientLeases(SlidingWindowBuckets buckets, RedisDecisionBatcher batcher, TimeSpan sweepPeriod)
+    {
+        _buckets = buckets;
+        Batcher = batcher;
+        _sweeping = sweepPeriod == Timeout.InfiniteTimeSpan ? Task.CompletedTask : SweepAsync(sweepPeriod, _stopping.Token);
+    }
+
+    public RedisDecisionBatcher Batcher { get; }
+
+    /// <summary>Clients with a lease now.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>
+    /// The slots one lease holds at most, unused: ⌊<paramref name="limit"/> / 20⌋, at least 1. With
+    /// G gateways sharing Redis, the other gateways' unused leases may hold up to (G - 1) times this
+    /// of a client's limit: a client is never refused before it was admitted the limit less that,
+    /// within the window and one bucket. The upper bound stays exact.
+    /// </summary>
+    public static int LeaseSize(int limit) => Math.Max(1, limit / LeaseSizeDivisor);
+
+    public long Now() => _buckets.Now();
+
+    /// <summary>One request's decision for the client and policy of <paramref name="key"/>.</summary>
+    public ValueTask<RateLimitDecision> DecideAsync(RedisKey key, int limit)
+    {
+        var name = (string)key!;
+        while (true)
+        {
+            if (!_leases.TryGetValue(name, out var lease))
+            {
+                if (Interlocked.Increment(ref _count) > MaxLeases)
+                {
+                    Interlocked.Decrement(ref _count);
+                    return Batcher.DecideAsync(key, limit);
+                }
+
+                var added = new ClientLease(this, key, limit, LeaseSize(limit));
+                lease = _leases.GetOrAdd(name, added);
+                if (lease != added)
+                {
+                    Interlocked.Decrement(ref _count);
+                }
+            }
+
+            if (lease.TryDecide(Now(), out var decision))
+            {
+                return decision;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Leases looked at in one sweep at most: at the end of a bucket every active client's lease
+    /// is renewed or given back, and those operations go to Redis a sweep's worth at a time, so
+    /// that they neither fill the queue (failing requests' own operations) nor hold Redis long.
+    /// </summary>
+    public const int MaxPerSweep = 1024;
+
+    /// <summary>
+    /// Renews or gives back the leases whose bucket has ended, up to <see cref="MaxPerSweep"/>
+    /// (every lease, renewing none, when <paramref name="all"/>: the gateway stops). Returns how
+    /// many it looked at: <see cref="MaxPerSweep"/> when more may be due.
+    /// </summary>
+    public int GiveBackExpired(bool all = false)
+    {
+        var now = Now();
+        var looked = 0;
+        while ((all || looked < MaxPerSweep) && _expiring.TryPeek(out var entry) && (all || entry.Expires <= now) && _expiring.TryDequeue(out entry))
+        {
+            looked++;
+            var unused = entry.Lease.Expire(entry.Bucket, now, force: all);
+            if (unused > 0)
+            {
+                GiveBack(entry.Lease.Key, entry.Bucket, unused);
+            }
+        }
+
+        return looked;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _sweeping;
+        // What this gateway holds goes back before it stops, so that other gateways may use it.
+        GiveBackExpired(all: true);
+        _stopping.Dispose();
+    }
+
+    /// <summary>A lease took slots in a new bucket: it is looked at again when that bucket ends.</summary>
+    internal void Track(ClientLease lease, long bucket, long expires) => _expiring.Enqueue((lease, bucket, expires));
+
+    internal void GiveBack(RedisKey key, long bucket, int unused) =>
+        Batcher.TryQueue(new LeaseReturn(key, bucket, unused, Batcher.NewDeadline()));
+
+    internal void Remove(ClientLease lease)
+    {
+        if (_leases.TryRemove(KeyValuePair.Create((string)lease.Key!, lease)))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+
+    private async Task SweepAsync(TimeSpan period, CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(period);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                GiveBackExpired();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
