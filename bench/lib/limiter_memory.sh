@@ -35,7 +35,7 @@ limiter_memory() {
                 print "EVALSHA " sha " " n keys " 0 " width " " buckets limits
             }
         }
-    }' | redis-cli -s "$socket" --pipe >"$work/limiter-pipe.log"
+    }' | redis-cli -s "$socket" --pipe >"$work/limiter-pipe.log" || true
     ticks=$(( $(cpu_ticks "$pid") - ticks ))
     after=$(redis-cli -s "$socket" info memory | awk -F: '/^used_memory:/ {print $2+0}')
     keys=$(redis-cli -s "$socket" dbsize)
