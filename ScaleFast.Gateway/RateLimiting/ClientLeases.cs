@@ -4,20 +4,28 @@ using StackExchange.Redis;
 namespace ScaleFast.Gateway.RateLimiting;
 
 /// <summary>
-/// This gateway's leases, one per client and policy seen in the current bucket: most requests
-/// take their slot here, with no call to Redis; Redis sees one operation per lease (a
-/// <see cref="LeaseSizeDivisor"/>th of the limit) and one return of its unused slots when the
-/// bucket ends. The bound this costs is stated in <see cref="LeaseSize"/>. Leases of clients gone
-/// quiet are retired when their bucket ends; past <see cref="MaxLeases"/> clients, a request is
-/// decided alone in Redis, as with no leases, so a flood of addresses cannot grow the gateway.
+/// This gateway's leases, one per client and policy seen lately: most requests take their slot
+/// here, with no call to Redis; Redis sees one operation per lease (a
+/// <see cref="LeaseSizeDivisor"/>th of the limit), and one per lease when its bucket ends (renewed
+/// with its unused slots given back, or only given back). The bound this costs is stated in
+/// <see cref="LeaseSize"/>. A lease unused for a bucket is retired; past <see cref="MaxLeases"/>
+/// clients, a request is decided alone in Redis, as with no leases, so a flood of addresses cannot
+/// grow the gateway.
 /// </summary>
 internal sealed class ClientLeases : IAsyncDisposable
 {
     /// <summary>A lease holds at most this fraction of the limit (and at least one slot).</summary>
     public const int LeaseSizeDivisor = 20;
 
-    /// <summary>Clients with a lease at once; about 300 bytes each.</summary>
+    /// <summary>Clients with a lease at once; a few hundred bytes each (the lease, its key, its table entries).</summary>
     public const int MaxLeases = 100_000;
+
+    /// <summary>
+    /// Leases looked at in one sweep at most: at the end of a bucket every active client's lease
+    /// is renewed or given back, and those operations go to Redis a sweep's worth at a time, so
+    /// that they neither fill the queue (failing requests' own operations) nor hold Redis long.
+    /// </summary>
+    public const int MaxPerSweep = 1024;
 
     private readonly SlidingWindowBuckets _buckets;
     private readonly ConcurrentDictionary<string, ClientLease> _leases = new(StringComparer.Ordinal);
@@ -85,13 +93,6 @@ internal sealed class ClientLeases : IAsyncDisposable
     }
 
     /// <summary>
-    /// Leases looked at in one sweep at most: at the end of a bucket every active client's lease
-    /// is renewed or given back, and those operations go to Redis a sweep's worth at a time, so
-    /// that they neither fill the queue (failing requests' own operations) nor hold Redis long.
-    /// </summary>
-    public const int MaxPerSweep = 1024;
-
-    /// <summary>
     /// Renews or gives back the leases whose bucket has ended, up to <see cref="MaxPerSweep"/>
     /// (every lease, renewing none, when <paramref name="all"/>: the gateway stops). Returns how
     /// many it looked at: <see cref="MaxPerSweep"/> when more may be due.
@@ -117,7 +118,8 @@ internal sealed class ClientLeases : IAsyncDisposable
     {
         await _stopping.CancelAsync();
         await _sweeping;
-        // What this gateway holds goes back before it stops, so that other gateways may use it.
+        // What this gateway holds goes back before it stops, so that other gateways may use it
+        // (as much as the queue takes: the rest counts until its bucket leaves the window).
         GiveBackExpired(all: true);
         _stopping.Dispose();
     }
