@@ -54,16 +54,8 @@ internal sealed class LocalRedisServer : IAsyncDisposable
     /// A limiter (its own connection and batch loop) as a gateway would have it; by default with a
     /// timeout that a loaded machine does not reach, for the tests of its decisions.
     /// </summary>
-    public async Task<RedisDecisionBatcher> CreateLimiterAsync(TimeSpan window, TimeSpan? timeout = null, Func<long>? clock = null, int maxPending = RedisDecisionBatcher.MaxPendingDecisions)
-    {
-        var connection = await ConnectionMultiplexer.ConnectAsync(Configuration);
-        var options = new gateway::ScaleFast.Gateway.RateLimiting.RateLimitingOptions { Window = window, RedisTimeout = timeout ?? TimeSpan.FromSeconds(10) };
-        var limiter = new RedisDecisionBatcher(
-            new SlidingWindowBuckets(connection, window, clock), options, MeterFactory, NullLogger<RedisDecisionBatcher>.Instance, maxPending);
-        _limiters.Add(limiter);
-        _limiters.Add(connection);
-        return limiter;
-    }
+    public async Task<RedisDecisionBatcher> CreateLimiterAsync(TimeSpan window, TimeSpan? timeout = null, Func<long>? clock = null, int maxPending = RedisDecisionBatcher.MaxPendingDecisions) =>
+        (await CreateBatcherAsync(window, timeout, clock, maxPending)).Batcher;
 
     /// <summary>
     /// A gateway's leases on their own limiter. With a <paramref name="clock"/> of the test's, they
@@ -71,13 +63,8 @@ internal sealed class LocalRedisServer : IAsyncDisposable
     /// </summary>
     public async Task<ClientLeases> CreateLeasesAsync(TimeSpan window, Func<long>? clock = null, TimeSpan? timeout = null)
     {
-        var connection = await ConnectionMultiplexer.ConnectAsync(Configuration);
-        var options = new gateway::ScaleFast.Gateway.RateLimiting.RateLimitingOptions { Window = window, RedisTimeout = timeout ?? TimeSpan.FromSeconds(10) };
-        var buckets = new SlidingWindowBuckets(connection, window, clock);
-        var batcher = new RedisDecisionBatcher(buckets, options, MeterFactory, NullLogger<RedisDecisionBatcher>.Instance);
+        var (buckets, batcher) = await CreateBatcherAsync(window, timeout, clock, RedisDecisionBatcher.MaxPendingDecisions);
         var leases = new ClientLeases(buckets, batcher, clock is null ? RateLimitingExtensions.SweepPeriod : Timeout.InfiniteTimeSpan);
-        _limiters.Add(connection);
-        _limiters.Add(batcher);
         _limiters.Add(leases);
         return leases;
     }
@@ -90,6 +77,18 @@ internal sealed class LocalRedisServer : IAsyncDisposable
             .Where(line => line.StartsWith("cmdstat_evalsha:", StringComparison.Ordinal) || line.StartsWith("cmdstat_eval:", StringComparison.Ordinal))
             .Sum(line => long.Parse(line.Split("calls=")[1].Split(',')[0], CultureInfo.InvariantCulture));
     });
+
+    /// <summary>Its own connection, the state in Redis on it, and the batch loop; disposed with the server, loop first.</summary>
+    private async Task<(SlidingWindowBuckets Buckets, RedisDecisionBatcher Batcher)> CreateBatcherAsync(TimeSpan window, TimeSpan? timeout, Func<long>? clock, int maxPending)
+    {
+        var connection = await ConnectionMultiplexer.ConnectAsync(Configuration);
+        var options = new gateway::ScaleFast.Gateway.RateLimiting.RateLimitingOptions { Window = window, RedisTimeout = timeout ?? TimeSpan.FromSeconds(10) };
+        var buckets = new SlidingWindowBuckets(connection, window, clock);
+        var batcher = new RedisDecisionBatcher(buckets, options, MeterFactory, NullLogger<RedisDecisionBatcher>.Instance, maxPending);
+        _limiters.Add(connection);
+        _limiters.Add(batcher);
+        return (buckets, batcher);
+    }
 
     public async Task<T> RunAsync<T>(Func<IDatabase, Task<T>> command)
     {
