@@ -2,24 +2,26 @@
 # The gateway against the runtime's own limit (a bare YARP: bench/BareYarp) and against HAProxy
 # 2.6, all three in front of the same two API instances (round robin), with the same wrk load on
 # a cached read (GET /api/products/42, wrk -t1 -c32) from 10,000 client addresses
-# (X-Forwarded-For, believed from loopback; none reaches its limit). Two app starts: the rate
-# limiter on (requests decided from leases of each client's budget), then off. In each start the three proxies
-# alternate (gateway, bare YARP, HAProxy; two rounds), so each ratio is measured side by side
-# and normalised by the bare YARP of the same start, which cancels the drift between starts.
+# (X-Forwarded-For, believed from loopback; none reaches its limit). One app start, four proxies:
+# two gateways started from the AppHost's gateway's build and environment, one with the rate
+# limiter on (requests decided from leases of each client's budget), one with it off; the bare
+# YARP and HAProxy. They take turns (on, off, bare YARP, HAProxy, then the other way
+# round; ROUNDS rounds, default 4), so every ratio is measured side by side in the same start; each ratio is printed as the mean
+# of the rounds' ratios, with the lowest and highest round.
 # The app runs as Production (see APP_ENVIRONMENT in lib/apphost.sh): Development traces every
 # request to the dashboard. Traces are kept for TRACE_SAMPLING of the requests (default 0.01,
 # as under load in production).
 # Each proxy's CPU per request is its process' user + system time over the wrk run: on two
 # shared cores, that is what it takes from the API. Redis' CPU per decision is redis-server's over
-# all the limiter-on start's runs (leases renewed and given back after a gateway run included),
-# less the API instances' own use of Redis per request (from the limiter-off start), per request
-# through the gateway. The limiter's Redis memory per client and policy is measured apart
-# (lib/limiter_memory.sh: the limiter's script on a throw-away redis-server, 10,000 clients
-# making 100 requests each).
+# all the rounds (leases renewed and given back after a limiter-on run included), less the API
+# instances' own use of Redis per request (measured before the limiter ran) times every request
+# of the rounds, per request the limiter decided. The limiter's Redis memory per client and policy
+# is measured apart (lib/limiter_memory.sh: the limiter's script on a throw-away redis-server,
+# 10,000 clients making 100 requests each).
 # Goals: limiter on / bare YARP >= 0.95; limiter on / off >= 0.95; Redis <= 10 µs per decision
 # and <= 200 bytes per client and policy.
-#   bench/gateway.sh [SECONDS per measurement]   (default 10; WARMUP_SECONDS, default 20, of load on
-#   the gateway and on the bare YARP before the first measurement of a start)
+#   [ROUNDS=4] bench/gateway.sh [SECONDS per measurement]   (default 10; WARMUP_SECONDS, default 20,
+#   of load on each proxy before the first measurement)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/apphost.sh
@@ -27,20 +29,28 @@ source bench/lib/limiter_memory.sh
 export APP_ENVIRONMENT=${APP_ENVIRONMENT:-Production}
 
 seconds=${1:-10}
+rounds=${ROUNDS:-4}
 warmup=${WARMUP_SECONDS:-20}
 sampling=${TRACE_SAMPLING:-0.01}
 for tool in wrk haproxy redis-server redis-cli bc curl; do
     command -v "$tool" >/dev/null || { echo "bench/gateway.sh needs $tool: sudo apt-get install -y $tool" >&2; exit 1; }
 done
 work=$(bench_workdir gateway)
-haproxy_pid="" bare_pid=""
+haproxy_pid="" bare_pid="" on_pid="" off_pid=""
 stop_proxies() {
     local pid
-    for pid in $haproxy_pid $bare_pid; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-    haproxy_pid="" bare_pid=""
+    for pid in $haproxy_pid $bare_pid $on_pid $off_pid; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    haproxy_pid="" bare_pid="" on_pid="" off_pid=""
 }
-trap 'stop_proxies; app_stop 2>/dev/null || true; rm -rf "$work"' EXIT
-gateway_port=$(free_port)
+# The kernel's autogroup scheduling shares the CPU fairly between sessions, not between
+# processes: a proxy started from this script shared its session's half with wrk, while the
+# AppHost's own gateway shared the other half with the API instances, which made the AppHost's
+# gateway look a quarter faster than the same build started here. Every proxy measured is started
+# here, and autogroup is off for the run where this shell may turn it off (it is turned back on
+# at the end), so that the CPU is shared per process, as between a server's services.
+autogroup=/proc/sys/kernel/sched_autogroup_enabled restore_autogroup=""
+if [ "$(cat "$autogroup" 2>/dev/null || echo 0)" = 1 ] && { echo 0 >"$autogroup"; } 2>/dev/null; then restore_autogroup=1; fi
+trap 'stop_proxies; app_stop 2>/dev/null || true; rm -rf "$work"; [ -z "$restore_autogroup" ] || echo 1 >"$autogroup"' EXIT
 haproxy_port=$(free_port)
 bare_port=$(free_port)
 cat > "$work/clients.lua" <<'LUA'
@@ -68,7 +78,7 @@ measure() {
 # batch histogram: leases, returns, single decisions; and the calls that took them) and the
 # requests it decided.
 batches() {
-    curl -s "$(app_management_url gateway)/metrics" \
+    curl -s "http://127.0.0.1:$on_management/metrics" \
         | awk '/^scalefast_rate_limit_batch_size[a-z_]*_sum/ {s=$NF} /^scalefast_rate_limit_batch_size[a-z_]*_count/ {c=$NF}
                /^scalefast_rate_limit_decisions_total/ {d+=$NF} END {print s+0, c+0, d+0}'
 }
@@ -106,64 +116,109 @@ CFG
     return 1
 }
 
-# One app start: prints, means of two rounds, "gateway: rps p99 cpu redis | bare YARP: rps p99 cpu
-# redis | HAProxy: rps p99 cpu redis | operations per Redis call | decisions per Redis operation".
-run() {
-    app_start "$work/data" --ScaleFast:ApiReplicas 2 --ScaleFast:WorkerReplicas 1 --ScaleFast:GatewayPort "$gateway_port" \
-        --Gateway:RateLimiting:Enabled "$1" --ScaleFast:TraceSampling "$sampling"
-    start_proxies
-    local gateway redis gw="http://127.0.0.1:$gateway_port/api/products/42" bare="http://127.0.0.1:$bare_port/api/products/42" \
-        hap="http://127.0.0.1:$haproxy_port/api/products/42"
-    gateway=$(app_pid gateway); redis=$(app_server_pid redis-server)
-    # Warm-up, not measured: the first 15-20 s of load on a new gateway (tiered JIT, dynamic PGO,
-    # the API instances' own first requests) run at a third of its steady rate.
-    measure "$gw" "$warmup" "$gateway" "$redis" >/dev/null; measure "$bare" "$warmup" "$bare_pid" "$redis" >/dev/null
-    measure "$hap" 5 "$haproxy_pid" "$redis" >/dev/null
-    local g1 b1 h1 g2 b2 h2 before after i result=""
-    read -r -a before <<<"$(batches)"
-    read -r -a g1 <<<"$(measure "$gw" "$seconds" "$gateway" "$redis")"; read -r -a b1 <<<"$(measure "$bare" "$seconds" "$bare_pid" "$redis")"
-    read -r -a h1 <<<"$(measure "$hap" "$seconds" "$haproxy_pid" "$redis")"
-    read -r -a g2 <<<"$(measure "$gw" "$seconds" "$gateway" "$redis")"; read -r -a b2 <<<"$(measure "$bare" "$seconds" "$bare_pid" "$redis")"
-    read -r -a h2 <<<"$(measure "$hap" "$seconds" "$haproxy_pid" "$redis")"
-    read -r -a after <<<"$(batches)"
-    stop_proxies
-    app_stop
-    for i in 0 1 2 3; do result+="$(mean "${g1[$i]}" "${g2[$i]}") "; done
-    for i in 0 1 2 3; do result+="$(mean "${b1[$i]}" "${b2[$i]}") "; done
-    for i in 0 1 2 3; do result+="$(mean "${h1[$i]}" "${h2[$i]}") "; done
-    echo "$result$(echo "(${after[0]} - ${before[0]}) / (${after[1]} - ${before[1]} + 0.000001)" | bc -l)" \
-        "$(echo "(${after[2]} - ${before[2]}) / (${after[0]} - ${before[0]} + 0.000001)" | bc -l)"
+# start_gateway NAME ENABLED: a gateway started from the same build and environment as the
+# AppHost's (its backends, its Redis, its settings), the rate limiter on or off, on ports of its
+# own; sets NAME_pid, NAME_port and NAME_management. Both gateways measured are started this way,
+# so they differ in the limiter only.
+start_gateway() {
+    local name=$1 gateway port management environ=()
+    gateway=$(app_pid gateway)
+    port=$(free_port); management=$(free_port)
+    mapfile -t environ < <(tr '\0' '\n' <"/proc/$gateway/environ" \
+        | grep -v -e '^ASPNETCORE_URLS=' -e '^ScaleFast__ManagementPort=' -e '^ScaleFast__Instance=' -e '^OTEL_SERVICE_NAME=')
+    (cd "/proc/$gateway/cwd" && exec env -i "${environ[@]}" ASPNETCORE_URLS="http://localhost:$port;http://localhost:$management" \
+        ScaleFast__ManagementPort="$management" ScaleFast__Instance="gateway-$name" OTEL_SERVICE_NAME="gateway-$name" \
+        Gateway__RateLimiting__Enabled="$2" "$(tr '\0' '\n' <"/proc/$gateway/cmdline" | head -1)") >"$work/gateway-$name.log" 2>&1 &
+    printf -v "${name}_pid" %s $!
+    printf -v "${name}_port" %s "$port"
+    printf -v "${name}_management" %s "$management"
+    for _ in $(seq 1 100); do
+        curl -sf -o /dev/null "http://127.0.0.1:$port/api/products/42" && return 0
+        sleep 0.2
+    done
+    echo "The gateway with the limiter $name did not answer:" >&2; cat "$work/gateway-$name.log" >&2
+    return 1
 }
 
 app_build
 dotnet build bench/BareYarp -c Release -v quiet -nologo >/dev/null
-echo "Gateway vs bare YARP vs HAProxy: 2 API instances, cached GET, wrk -t1 -c32, 10,000 clients, ${seconds} s per figure," \
-    "$(nproc) cores, $APP_ENVIRONMENT, traces kept for $sampling; load before: $(cut -d' ' -f1-3 /proc/loadavg)."
-# Not in $(...): a failing start must leave its app and proxies to this shell's trap.
-run true >"$work/on"
-run false >"$work/off"
-read -r -a on <"$work/on"
-read -r -a off <"$work/off"
-for label in on off; do
-    declare -n r=$label
-    printf 'limiter %-3s  gateway %6.0f req/s p99 %6.2f ms %4.0f µs CPU/req | bare YARP %6.0f req/s p99 %6.2f ms %4.0f µs CPU/req | HAProxy %6.0f req/s p99 %6.2f ms %3.0f µs CPU/req\n' \
-        "$label" "${r[0]}" "${r[1]}" "${r[2]}" "${r[4]}" "${r[5]}" "${r[6]}" "${r[8]}" "${r[9]}" "${r[10]}"
+echo "Gateway (limiter on, off) vs bare YARP vs HAProxy: 2 API instances, cached GET, wrk -t1 -c32, 10,000 clients," \
+    "$rounds rounds of ${seconds} s per figure, $(nproc) cores, $APP_ENVIRONMENT, traces kept for $sampling;" \
+    "load before: $(cut -d' ' -f1-3 /proc/loadavg); autogroup scheduling $(if [ "$(cat "$autogroup" 2>/dev/null || echo 0)" = 1 ]; then echo "on (cannot turn it off here)"; else echo off; fi)."
+app_start "$work/data" --ScaleFast:ApiReplicas 2 --ScaleFast:WorkerReplicas 1 --ScaleFast:GatewayPort "$(free_port)" \
+    --ScaleFast:TraceSampling "$sampling"
+start_proxies
+on_port="" off_port="" on_management=""
+start_gateway on true
+start_gateway off false
+path=/api/products/42
+on_url="http://127.0.0.1:$on_port$path" off_url="http://127.0.0.1:$off_port$path"
+bare_url="http://127.0.0.1:$bare_port$path" hap_url="http://127.0.0.1:$haproxy_port$path"
+redis_pid=$(app_server_pid redis-server)
+# Warm-up, not measured: the first 15-20 s of load on a new proxy (tiered JIT, dynamic PGO, the
+# API instances' own first requests) run at a third of its steady rate. The limiter-on gateway
+# last, after one run of the bare YARP that measures the API instances' own use of Redis per
+# request before the limiter has sent Redis anything.
+measure "$off_url" "$warmup" "$off_pid" "$redis_pid" >/dev/null
+measure "$bare_url" "$warmup" "$bare_pid" "$redis_pid" >/dev/null
+measure "$hap_url" 5 "$haproxy_pid" "$redis_pid" >/dev/null
+read -r -a api <<<"$(measure "$bare_url" "$seconds" "$bare_pid" "$redis_pid")"
+measure "$on_url" "$warmup" "$on_pid" "$redis_pid" >/dev/null
+# Each round: limiter on, limiter off, bare YARP, HAProxy; each figure "req/s p99 CPU/req Redis/req".
+read -r -a before <<<"$(batches)"
+redis_before=$(cpu_ticks "$redis_pid")
+declare -A url=([on]=$on_url [off]=$off_url [bare]=$bare_url [hap]=$hap_url)
+declare -A pid=([on]=$on_pid [off]=$off_pid [bare]=$bare_pid [hap]=$haproxy_pid)
+for round in $(seq 1 "$rounds"); do
+    order=(on off bare hap)
+    # Every other round the other way round: what one run leaves behind (the limiter's leases
+    # renewed and given back after it) falls on a different neighbour, and drift cancels.
+    (( round % 2 )) || order=(hap bare off on)
+    for name in "${order[@]}"; do measure "${url[$name]}" "$seconds" "${pid[$name]}" "$redis_pid" >"$work/$name.$round"; done
 done
-printf 'limiter on ÷ bare YARP (same start)                     %.2f  (goal >= 0.95)\n' "$(ratio "${on[0]}" "${on[4]}")"
-printf 'limiter off ÷ bare YARP (same start)                    %.2f\n' "$(ratio "${off[0]}" "${off[4]}")"
-printf 'limiter on ÷ off (each ÷ bare YARP of its start)        %.2f  (goal >= 0.95)\n' \
-    "$(echo "(${on[0]} / ${on[4]}) / (${off[0]} / ${off[4]})" | bc -l)"
-printf 'gateway (limiter on) ÷ HAProxy                          %.2f  (bare YARP ÷ HAProxy %.2f)\n' \
-    "$(ratio "${on[0]}" "${on[8]}")" "$(ratio "${on[4]}" "${on[8]}")"
-# Redis' CPU for the limiter: all of Redis' CPU over the limiter-on start's runs (the leases
-# renewed and given back after a gateway run fall in the runs after it), less what the API
-# instances take from Redis per request, measured over the limiter-off start's runs; per request
-# through the gateway (each run lasts the same, so requests/s stand for requests).
-api_redis=$(echo "(${off[0]} * ${off[3]} + ${off[4]} * ${off[7]} + ${off[8]} * ${off[11]}) / (${off[0]} + ${off[4]} + ${off[8]})" | bc -l)
-limiter_redis=$(echo "((${on[0]} * ${on[3]} + ${on[4]} * ${on[7]} + ${on[8]} * ${on[11]}) - $api_redis * (${on[0]} + ${on[4]} + ${on[8]})) / ${on[0]}" | bc -l)
-printf 'Redis CPU per decision                                  %.1f µs  (goal <= 10; Redis per request: %.1f µs during the gateway runs, %.1f during bare YARP'"'"'s, %.1f with no limiter)\n' \
-    "$limiter_redis" "${on[3]}" "${on[7]}" "$api_redis"
-printf 'Redis operations (leases, returns)                      %.1f decisions per operation, %.1f operations per call\n' "${on[13]}" "${on[12]}"
+redis_ticks=$(( $(cpu_ticks "$redis_pid") - redis_before ))
+read -r -a after <<<"$(batches)"
+stop_proxies
+app_stop
+
+# column NAME I: field I of each round of NAME, one per line.
+column() { local round; for round in $(seq 1 "$rounds"); do read -r -a f <"$work/$1.$round"; echo "${f[$2]}"; done; }
+# figure NAME I: the mean over the rounds.
+figure() { mapfile -t values < <(column "$1" "$2"); mean "${values[@]}"; }
+# ratios A B: each round's A ÷ B (req/s), one per line.
+ratios() { paste <(column "$1" 0) <(column "$2" 0) | while read -r a b; do ratio "$a" "$b"; done; }
+# summary LABEL A B [GOAL]: the mean of the rounds' A ÷ B, and the lowest and highest.
+summary() {
+    mapfile -t values < <(ratios "$2" "$3")
+    printf '%-25s %.2f (rounds %.2f–%.2f)%s\n' "$1" "$(mean "${values[@]}")" \
+        "$(printf '%s\n' "${values[@]}" | sort -g | head -1)" "$(printf '%s\n' "${values[@]}" | sort -g | tail -1)" "${4:+  (goal >= $4)}"
+}
+for round in $(seq 1 "$rounds"); do
+    printf 'round %d: req/s' "$round"
+    for name in on off bare hap; do read -r -a f <"$work/$name.$round"; printf ' %s %.0f' "$name" "${f[0]}"; done
+    echo
+done
+for name in on off bare hap; do
+    case $name in on) label="gateway, limiter on " ;; off) label="gateway, limiter off" ;; bare) label="bare YARP           " ;; hap) label="HAProxy 2.6         " ;; esac
+    printf '%s %6.0f req/s  p99 %6.2f ms  %4.0f µs CPU per request\n' "$label" "$(figure "$name" 0)" "$(figure "$name" 1)" "$(figure "$name" 2)"
+done
+summary "limiter on ÷ bare YARP" on bare 0.95
+summary "limiter off ÷ bare YARP" off bare
+summary "limiter on ÷ off" on off 0.95
+printf 'gateway (limiter on) ÷ HAProxy %.2f  (bare YARP ÷ HAProxy %.2f)\n' "$(ratio "$(figure on 0)" "$(figure hap 0)")" \
+    "$(ratio "$(figure bare 0)" "$(figure hap 0)")"
+# Redis' CPU for the limiter: all of Redis' CPU over the rounds (the leases renewed and given
+# back after a limiter-on run fall in the runs after it), less the API instances' own use of
+# Redis per request (measured before the limiter ran) times every request of the rounds, per
+# request decided by the limiter.
+requests=0
+for name in on off bare hap; do requests=$(echo "$requests + $(figure "$name" 0) * $seconds * $rounds" | bc -l); done
+tick=$(echo "1000000 / $(getconf CLK_TCK)" | bc -l)
+limiter_redis=$(echo "($redis_ticks * $tick - ${api[3]} * $requests) / (${after[2]} - ${before[2]} + 0.000001)" | bc -l)
+printf 'Redis CPU per decision    %.1f µs  (goal <= 10; the API instances use %.1f µs of Redis per request)\n' "$limiter_redis" "${api[3]}"
+printf 'Redis operations (leases, returns): %.1f decisions per operation, %.1f operations per call\n' \
+    "$(echo "(${after[2]} - ${before[2]}) / (${after[0]} - ${before[0]} + 0.000001)" | bc -l)" \
+    "$(echo "(${after[0]} - ${before[0]}) / (${after[1]} - ${before[1]} + 0.000001)" | bc -l)"
 read -r -a v4 <<<"$(limiter_memory "$work" 10000 100 100)"
 read -r -a v6 <<<"$(limiter_memory "$work" 10000 100 100 "2001:db8:85a3::1%02d:1%02d")"
 printf 'Redis memory per client and policy after 10,000 clients x 100 requests: %d bytes (goal <= 200; IPv6 clients %d bytes)\n' \
