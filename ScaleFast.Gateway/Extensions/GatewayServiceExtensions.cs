@@ -53,6 +53,7 @@ internal static class GatewayServiceExtensions
         builder.Services.AddSingleton<BalancingMetrics>();
 
         builder.AddGatewayRateLimiting();
+        builder.AddGatewayTelemetry();
 
         return builder;
     }

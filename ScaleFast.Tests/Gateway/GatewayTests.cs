@@ -39,6 +39,21 @@ public sealed class GatewayTests(ScaleFastAppFixture fixture)
     }
 
     [Fact]
+    public async Task The_gateway_records_its_requests_but_not_its_calls_to_the_replicas()
+    {
+        using var gateway = fixture.App.CreateHttpClient(ResourceNames.Gateway, "http");
+        (await gateway.GetAsync("/api/instance")).EnsureSuccessStatusCode();
+
+        using var management = fixture.App.CreateHttpClient(ResourceNames.Gateway, "management");
+        var metrics = await management.GetStringAsync("/metrics");
+
+        Assert.True(ScaleFastAppExtensions.SumMetric(metrics, "http_server_request_duration_seconds_count", "http_route=\"/api/{**rest}\"") > 0);
+        // Each call is a replica's own request, recorded there; route matching is one route.
+        Assert.DoesNotContain("\nhttp_client_", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("\naspnetcore_routing_", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_gateways_own_errors_are_problem_details()
     {
         using var gateway = fixture.App.CreateHttpClient(ResourceNames.Gateway, "http");
