@@ -106,7 +106,7 @@ public static class FaultCommands
                 return CommandResults.Failure($"The fault lasts 1 to {MaxSeconds} s, not {input?.Value}.");
             }
 
-            if (ProcessIdOf(context) is not { } pid)
+            if (ProcessIdOf(context.Services.GetRequiredService<ResourceNotificationService>(), context.ResourceName) is not { } pid)
             {
                 return CommandResults.Failure($"{context.ResourceName} has no running process.");
             }
@@ -135,8 +135,9 @@ public static class FaultCommands
                 : ResourceCommandState.Disabled,
         });
 
-    private static int? ProcessIdOf(ExecuteCommandContext context) =>
-        context.Services.GetRequiredService<ResourceNotificationService>().TryGetCurrentState(context.ResourceName, out var resource)
+    /// <summary>The process id DCP reports for <paramref name="resourceName"/>'s running process, or null when it has none.</summary>
+    public static int? ProcessIdOf(ResourceNotificationService notifications, string resourceName) =>
+        notifications.TryGetCurrentState(resourceName, out var resource)
         && resource.Snapshot.Properties.FirstOrDefault(p => p.Name == ProcessIdProperty)?.Value is { } value
         && int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
             ? pid

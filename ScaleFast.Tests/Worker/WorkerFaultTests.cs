@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using ScaleFast.AppHost.Infrastructure;
+using ScaleFast.AppHost.Lab;
 using ScaleFast.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -20,7 +21,8 @@ public sealed class WorkerFaultTests(FaultAppFixture fixture, ITestOutputHelper 
         // Killed, not stopped: a crash flushes nothing, and the outage is shorter than a clean stop
         // (RabbitMQ's management agent waits 5 s in its own): MassTransit retries its connection at
         // growing intervals (3, 6, 12, 24 s), and an outage that outlasts an attempt waits for the next.
-        ProcessTable.Kill(BrokerProcessId());
+        ProcessTable.Kill(FaultCommands.ProcessIdOf(App.ResourceNotifications, ResourceNames.RabbitMQ)
+            ?? throw new InvalidOperationException("The broker has no running process."));
         Assert.True(await StopsAcceptingAsync(ResourceNames.RabbitMQ, "tcp"), "The broker still accepts connections after it was killed.");
 
         var orders = await Orders.PlaceManyAsync(App, OrderCount);
@@ -66,12 +68,6 @@ public sealed class WorkerFaultTests(FaultAppFixture fixture, ITestOutputHelper 
             "SELECT count(*) FROM inbox i JOIN outbox o ON o.id = i.message_id WHERE i.consumer = 'order-confirmation' AND o.payload->>'orderId' = ANY(@orders)",
             ("orders", orders.Select(o => o.ToString()).ToArray())));
     }
-
-    private int BrokerProcessId() =>
-        App.ResourceNotifications.TryGetCurrentState(ResourceNames.RabbitMQ, out var broker)
-        && broker.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid
-            ? Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture)
-            : throw new InvalidOperationException("The broker has no running process.");
 
     private async Task<long> WaitingOnInboxAsync(string instance) =>
         await App.QueryScalarAsync<long>(
