@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The gateway against the runtime's own limit (a bare YARP: bench/BareYarp) and against HAProxy
-# 2.6, all three in front of the same two API instances (round robin), with the same wrk load on
-# a cached read (GET /api/products/42, wrk -t1 -c32) from 10,000 client addresses
-# (X-Forwarded-For, believed from loopback; none reaches its limit). One app start, four proxies:
-# two gateways started from the AppHost's gateway's build and environment, one with the rate
-# limiter on (requests decided from leases of each client's budget), one with it off; the bare
-# YARP and HAProxy. They take turns (on, off, bare YARP, HAProxy, then the other way
-# round; ROUNDS rounds, default 4), so every ratio is measured side by side in the same start; each ratio is printed as the mean
-# of the rounds' ratios, with the lowest and highest round.
+# 2.6, all in front of the same two API instances (round robin), with the same wrk load on a
+# cached read (GET /api/products/42, wrk -t1 -c32) from 10,000 client addresses (X-Forwarded-For,
+# believed from loopback; none reaches its limit). One app start, four proxies: two gateways
+# started from the AppHost's gateway's build and environment, one with the rate limiter on
+# (requests decided from leases of each client's budget), one with it off; the bare YARP and
+# HAProxy. They take turns (on, off, bare YARP, HAProxy, then the other way round; ROUNDS rounds,
+# default 4), so every ratio is measured side by side in the same start; each ratio is printed as
+# the mean of the rounds' ratios, with the lowest and highest round.
 # The app runs as Production (see APP_ENVIRONMENT in lib/apphost.sh): Development traces every
 # request to the dashboard. Traces are kept for TRACE_SAMPLING of the requests (default 0.01,
 # as under load in production).
