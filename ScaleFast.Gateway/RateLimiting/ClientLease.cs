@@ -67,6 +67,16 @@ internal sealed class ClientLease : RedisOperation
                 _waiters.Enqueue(waiter);
                 decision = waiter.Decision;
                 ask = !_asking;
+                if (ask && _slots > 0)
+                {
+                    // Slots of a bucket that has ended go back in the operation that asks for the
+                    // new one, before it takes: Redis counts them no more when it answers (the
+                    // sweep would give them back up to its period later, refusing meanwhile a
+                    // client below its limit and under-reporting RateLimit-Remaining).
+                    ReturnBucket = _bucket;
+                    ReturnAmount = _slots;
+                    _slots = 0;
+                }
             }
 
             if (ask)

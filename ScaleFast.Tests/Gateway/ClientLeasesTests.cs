@@ -124,6 +124,26 @@ public sealed class ClientLeasesTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_clients_first_request_in_a_new_bucket_gives_back_the_old_leases_slots_before_it_takes()
+    {
+        var now = 1_825_000_000_000_000L;
+        await using var redis = await LocalRedisServer.StartAsync();
+        var gateway = await redis.CreateLeasesAsync(Window, clock: () => Volatile.Read(ref now));
+        const int Limit = 5;
+
+        // One slot used, the lease's other slot left unused when the bucket ends; no sweep yet.
+        Assert.Equal(Limit - 1, (await gateway.DecideAsync("test:turn", Limit)).Remaining);
+        Volatile.Write(ref now, (now / Bucket + 1) * Bucket + 1);
+        await SettleAsync([gateway], giveBack: false);
+
+        // Exact with one gateway: the unused slot counts no more, in the answer as in the limit.
+        var first = await gateway.DecideAsync("test:turn", Limit);
+        Assert.Equal(RateLimitOutcome.Allowed, first.Outcome);
+        Assert.Equal(Limit - 2, first.Remaining);
+        Assert.Equal(Limit - 2, await TakeAllAsync(gateway, "test:turn", Limit));
+    }
+
+    [Fact]
     public async Task A_steady_client_does_not_wait_for_Redis_at_the_turn_of_a_bucket()
     {
         var now = 1_850_000_000_000_000L;
