@@ -8,7 +8,6 @@
 #     services do not get the Development telemetry settings (1 s OTLP export, exemplars).
 #   app_pid INSTANCE                             prints the process id of the instance (api-0, gateway, ...)
 #   app_url INSTANCE                             prints http://127.0.0.1:PORT of the instance's http endpoint
-#   app_management_url INSTANCE                  prints http://127.0.0.1:PORT of its management endpoint (/metrics)
 #   app_server_pid NAME                          prints the process id of the app's local server NAME (redis-server, ...)
 #   cpu_ticks PID                                prints the CPU time the process has used (clock ticks)
 #   app_stop
@@ -79,12 +78,6 @@ app_url() {
     urls=$(grep '^ASPNETCORE_URLS=' <<<"$environ" | cut -d= -f2-)
     management=$(grep '^ScaleFast__ManagementPort=' <<<"$environ" | cut -d= -f2-)
     tr ';' '\n' <<<"$urls" | grep -v ":$management\$" | head -1 | sed 's/localhost/127.0.0.1/'
-}
-
-app_management_url() {
-    local pid
-    pid=$(app_pid "$1")
-    echo "http://127.0.0.1:$(tr '\0' '\n' < "/proc/$pid/environ" | grep '^ScaleFast__ManagementPort=' | cut -d= -f2-)"
 }
 
 # The servers change their process titles, but each works in its directory under the app's data.
