@@ -29,13 +29,12 @@ public sealed class RateLimitFaultTests
         var limiter = await DecidingLimiterAsync(redis, "test:hung", Timeout);
         await redis.PauseAsync();
 
-        var clock = Stopwatch.StartNew();
-        var waited = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => limiter.DecideAsync("test:hung", 1000).AsTask())).WaitAsync(Bound);
-        var elapsed = clock.Elapsed;
+        var waited = await Completion.TimeAsync(
+            () => Task.WhenAll(Enumerable.Range(0, 50).Select(_ => limiter.DecideAsync("test:hung", 1000).AsTask())), Bound);
         var meanwhile = limiter.DecideAsync("test:hung", 1000);
 
-        Assert.All(waited, d => Assert.Equal(RateLimitOutcome.Unavailable, d.Outcome));
-        Assert.InRange(elapsed, Timeout - TimeSpan.FromMilliseconds(50), Timeout + Slack);
+        Assert.All(waited.Result, d => Assert.Equal(RateLimitOutcome.Unavailable, d.Outcome));
+        Completion.AssertWithin(waited, Timeout - TimeSpan.FromMilliseconds(50), Timeout + Slack);
         Assert.True(meanwhile.IsCompleted, "a decision queued behind a hung batch");
         Assert.Equal(RateLimitOutcome.Unavailable, (await meanwhile).Outcome);
 
@@ -52,11 +51,11 @@ public sealed class RateLimitFaultTests
 
         for (var round = 0; round < 3; round++)
         {
-            var clock = Stopwatch.StartNew();
-            var decisions = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => limiter.DecideAsync("test:gone", 1000).AsTask())).WaitAsync(Bound);
+            var decisions = await Completion.TimeAsync(
+                () => Task.WhenAll(Enumerable.Range(0, 50).Select(_ => limiter.DecideAsync("test:gone", 1000).AsTask())), Bound);
 
-            Assert.All(decisions, d => Assert.Equal(RateLimitOutcome.Unavailable, d.Outcome));
-            Assert.InRange(clock.Elapsed, TimeSpan.Zero, Timeout + Slack);
+            Assert.All(decisions.Result, d => Assert.Equal(RateLimitOutcome.Unavailable, d.Outcome));
+            Completion.AssertWithin(decisions, TimeSpan.Zero, Timeout + Slack);
         }
     }
 
@@ -96,14 +95,12 @@ public sealed class RateLimitFaultTests
         await redis.PauseAsync();
 
         var held = gateway.DecideAsync("test:held", 1000);
-        var clock = Stopwatch.StartNew();
-        var fresh = await gateway.DecideAsync("test:fresh", 1000).AsTask().WaitAsync(Bound);
-        var elapsed = clock.Elapsed;
+        var fresh = await Completion.TimeAsync(() => gateway.DecideAsync("test:fresh", 1000).AsTask(), Bound);
 
         Assert.True(held.IsCompleted, "a request with a lease waited for Redis");
         Assert.Equal(RateLimitOutcome.Allowed, (await held).Outcome);
-        Assert.Equal(RateLimitOutcome.Unavailable, fresh.Outcome);
-        Assert.InRange(elapsed, Timeout - TimeSpan.FromMilliseconds(50), Timeout + Slack);
+        Assert.Equal(RateLimitOutcome.Unavailable, fresh.Result.Outcome);
+        Completion.AssertWithin(fresh, Timeout - TimeSpan.FromMilliseconds(50), Timeout + Slack);
 
         await redis.ResumeAsync();
         var after = await Eventually.ReadAsync(async () => (await gateway.DecideAsync("test:fresh", 1000)).Outcome, o => o == RateLimitOutcome.Allowed, TimeSpan.FromSeconds(10));
