@@ -64,6 +64,9 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
     /// <summary>Operations queued or in flight: 0 when this limiter has nothing left to hear from Redis.</summary>
     public int Outstanding => Volatile.Read(ref _outstanding);
 
+    /// <summary>Operations queued for the next batch (not those in flight).</summary>
+    public int Queued => _queue.Reader.Count;
+
     /// <summary>The deadline of an operation queued now.</summary>
     public long NewDeadline() => Stopwatch.GetTimestamp() + _timeoutTimestamps;
 

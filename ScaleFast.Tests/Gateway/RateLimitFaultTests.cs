@@ -68,7 +68,8 @@ public sealed class RateLimitFaultTests
 
         var inFlight = limiter.DecideAsync("test:full", 1000).AsTask();
         // The batch loop takes it and waits on Redis; what comes next queues.
-        await Task.Delay(500);
+        var taken = await Eventually.ReadAsync(() => Task.FromResult(limiter.Queued), n => n == 0, TimeSpan.FromSeconds(10));
+        Assert.Equal(0, taken);
         var queued = Enumerable.Range(0, 4).Select(_ => limiter.DecideAsync("test:full", 1000).AsTask()).ToList();
         var overflow = limiter.DecideAsync("test:full", 1000);
 

@@ -13,6 +13,8 @@ public sealed class SlidingWindowBucketsTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
 
+    private static readonly long Started = System.Diagnostics.Stopwatch.GetTimestamp();
+
     /// <summary>
     /// Seeded random arrivals (bursts, pauses, many clients with their own limits) replayed on a
     /// clock the test moves, through three limiters. Checked: the stated bounds (never more than
@@ -108,16 +110,29 @@ public sealed class SlidingWindowBucketsTests(ITestOutputHelper output)
 
         Assert.Equal(RateLimitOutcome.Allowed, (await limiter.DecideAsync("test:slot", 2)).Outcome);
         Assert.Equal(RateLimitOutcome.Allowed, (await limiter.DecideAsync("test:slot", 2)).Outcome);
-        var refused = await limiter.DecideAsync("test:slot", 2);
-        Assert.Equal(RateLimitOutcome.Rejected, refused.Outcome);
-        Assert.Equal(0, refused.Remaining);
-        Assert.InRange(refused.Reset, window - TimeSpan.FromSeconds(1), window + TimeSpan.FromSeconds(1));
+        var refused = await TimedDecisionAsync(limiter, "test:slot", 2);
+        Assert.Equal(RateLimitOutcome.Rejected, refused.Decision.Outcome);
+        Assert.Equal(0, refused.Decision.Remaining);
+        Assert.InRange(refused.Decision.Reset, window - TimeSpan.FromSeconds(1), window + TimeSpan.FromSeconds(1));
 
-        await Task.Delay(refused.Reset - TimeSpan.FromMilliseconds(500));
-        Assert.Equal(RateLimitOutcome.Rejected, (await limiter.DecideAsync("test:slot", 2)).Outcome);
+        // Redis decided somewhere between sending and hearing back (on its own clock): the slot
+        // frees between these two moments of this machine's (Reset is rounded up to the millisecond).
+        var freesFrom = refused.Sent + refused.Decision.Reset - TimeSpan.FromMilliseconds(1);
+        var freesBy = refused.Received + refused.Decision.Reset;
+        // Asked every 50 ms until admitted, each decision timed alike, so that no pause of this
+        // loaded machine can make a decision look earlier or later than it was.
+        var asked = new List<TimedDecision>();
+        do
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+            asked.Add(await TimedDecisionAsync(limiter, "test:slot", 2));
+        }
+        while (asked[^1].Decision.Outcome != RateLimitOutcome.Allowed && Elapsed() < freesBy + TimeSpan.FromSeconds(2));
 
-        await Task.Delay(TimeSpan.FromMilliseconds(550));
-        Assert.Equal(RateLimitOutcome.Allowed, (await limiter.DecideAsync("test:slot", 2)).Outcome);
+        var answered = asked.Where(a => a.Decision.Outcome != RateLimitOutcome.Unavailable).ToList();
+        Assert.All(answered.Where(a => a.Received < freesFrom), a => Assert.Equal(RateLimitOutcome.Rejected, a.Decision.Outcome));
+        Assert.Contains(answered, a => a.Received < freesFrom && a.Received >= freesFrom - TimeSpan.FromSeconds(1));
+        Assert.Equal(RateLimitOutcome.Allowed, asked[^1].Decision.Outcome);
     }
 
     [Fact]
@@ -187,4 +202,17 @@ public sealed class SlidingWindowBucketsTests(ITestOutputHelper output)
         public int CountedAt(long now, long bucket) =>
             Admitted.Count(t => t / bucket >= now / bucket - SlidingWindowBuckets.BucketsPerWindow);
     }
+
+    /// <summary>This machine's monotonic time, from an arbitrary start.</summary>
+    private static TimeSpan Elapsed() => System.Diagnostics.Stopwatch.GetElapsedTime(Started);
+
+    private static async Task<TimedDecision> TimedDecisionAsync(RedisDecisionBatcher limiter, string key, int limit)
+    {
+        var sent = Elapsed();
+        var decision = await limiter.DecideAsync(key, limit);
+        return new TimedDecision(sent, Elapsed(), decision);
+    }
+
+    /// <summary>A decision Redis took between <see cref="Sent"/> and <see cref="Received"/>.</summary>
+    private sealed record TimedDecision(TimeSpan Sent, TimeSpan Received, RateLimitDecision Decision);
 }
