@@ -112,10 +112,10 @@ public sealed partial class UserAppHost : IAsyncDisposable
             .Single(v => v.StartsWith($"{name}=", StringComparison.Ordinal))[(name.Length + 1)..];
     }
 
-    /// <summary>Stops the AppHost as Ctrl+C does, which stops every process it started.</summary>
+    /// <summary>Stops the AppHost as Ctrl+C or a service manager does, which stops every process it started.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _process.InterruptAsync(TimeSpan.FromSeconds(60));
+        await _process.TerminateAsync(TimeSpan.FromSeconds(60));
         _process.Dispose();
         _data.DeleteQuietly();
     }
