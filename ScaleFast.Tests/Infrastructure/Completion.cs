@@ -3,9 +3,9 @@ using System.Diagnostics;
 namespace ScaleFast.Tests.Infrastructure;
 
 /// <summary>
-/// How long a task took, read on the thread that completed it. A test's own continuation runs on
-/// xUnit's few shared threads, which the tests running beside it may hold for a while: timed
-/// there, a bound on ScaleFast would also measure the test runner.
+/// How long a task took, read on the thread that completed it. The test's own continuation comes
+/// later, through xUnit's synchronization context, on a machine that may be busy stopping the app
+/// of the collection before: timed there, a bound on ScaleFast would also measure the test runner.
 /// </summary>
 internal static class Completion
 {
