@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
@@ -10,9 +11,9 @@ namespace ScaleFast.Gateway.RateLimiting;
 
 /// <summary>
 /// Takes every operation pending in this gateway (leases, returns, single decisions) to Redis in
-/// one script call: one loop drains a bounded queue, sends what it holds as one batch and, while
-/// that batch is in flight, the next one gathers. Sockets, system calls and script dispatch are
-/// paid per batch, not per request. An operation that Redis has not answered within
+/// one script call: one loop drains a bounded queue and sends what it holds as one batch, up to
+/// <see cref="MaxBatchesInFlight"/> batches unanswered at once; with all of them out, the next one
+/// gathers. Sockets, system calls and script dispatch are paid per batch, not per request. An operation that Redis has not answered within
 /// <see cref="RateLimitingOptions.RedisTimeout"/> fails (a decision is
 /// <see cref="RateLimitOutcome.Unavailable"/>); so does every operation while a batch hangs, and
 /// any that finds the queue full: nothing waits longer, nothing piles up.
@@ -21,6 +22,14 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
 {
     /// <summary>Operations that may wait for Redis at once; past that they fail at once.</summary>
     public const int MaxPendingDecisions = 10_000;
+
+    /// <summary>
+    /// Batches sent and not yet answered at once. An operation queued while a batch is in flight
+    /// goes out at once in the next (Redis answers them in order on the one connection) instead of
+    /// waiting for the answer first: a new client's first request waits one round trip, not up to
+    /// two. With every slot taken, the next batch gathers meanwhile.
+    /// </summary>
+    public const int MaxBatchesInFlight = 4;
 
     // One call holds Redis' single thread for its whole batch: bounded, so that others wait little.
     private const int MaxBatch = 256;
@@ -36,7 +45,9 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
     private readonly Histogram<int> _batchSize;
     private readonly ILogger<RedisDecisionBatcher> _logger;
     private readonly Task _loop;
-    private volatile bool _batchHangs;
+    private readonly SemaphoreSlim _inFlight = new(MaxBatchesInFlight, MaxBatchesInFlight);
+    private readonly ConcurrentBag<List<RedisOperation>> _batches = [];
+    private int _hungBatches;
     private int _outstanding;
     private long _lastFailureLogTicks = long.MinValue / 2;
 
@@ -92,7 +103,7 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
     /// </summary>
     public bool TryQueue(RedisOperation operation)
     {
-        if (_batchHangs)
+        if (Volatile.Read(ref _hungBatches) > 0)
         {
             return false;
         }
@@ -122,9 +133,23 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
     {
         await WarmUpAsync();
         var reader = _queue.Reader;
-        var batch = new List<RedisOperation>(MaxBatch);
         while (await reader.WaitToReadAsync())
         {
+            // With every slot taken, the next batch gathers until an answer frees one.
+            await _inFlight.WaitAsync();
+            if (Volatile.Read(ref _hungBatches) > 0)
+            {
+                // Arrived before the hang was seen: undecided at once, as later ones are.
+                while (reader.TryRead(out var operation))
+                {
+                    Fail(operation);
+                }
+
+                _inFlight.Release();
+                continue;
+            }
+
+            var batch = _batches.TryTake(out var spare) ? spare : new List<RedisOperation>(MaxBatch);
             var now = Stopwatch.GetTimestamp();
             var deadline = long.MaxValue;
             while (batch.Count < MaxBatch && reader.TryRead(out var operation))
@@ -142,9 +167,19 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
 
             if (batch.Count > 0)
             {
-                await DecideAsync(batch, deadline);
-                batch.Clear();
+                // Not awaited: the next batch goes out while this one is in flight.
+                _ = DecideAsync(batch, deadline);
             }
+            else
+            {
+                Recycle(batch);
+                _inFlight.Release();
+            }
+        }
+
+        for (var i = 0; i < MaxBatchesInFlight; i++)
+        {
+            await _inFlight.WaitAsync();
         }
     }
 
@@ -156,21 +191,32 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
         {
             evaluation = _buckets.SendAsync(batch, out var sentAt);
             var timeLeft = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-            var result = await evaluation.WaitAsync(timeLeft > TimeSpan.Zero ? timeLeft : TimeSpan.Zero);
+            var result = await evaluation.WaitAsync(timeLeft > TimeSpan.Zero ? timeLeft : TimeSpan.Zero).ConfigureAwait(false);
             Complete(batch, result, sentAt, _buckets.Now());
         }
         catch (Exception e) when (e is TimeoutException && evaluation is not null)
         {
             // Before the batch's requests go on: what they do next is not queued behind it.
-            _batchHangs = true;
+            Interlocked.Increment(ref _hungBatches);
             Fail(batch, e);
-            await SitOutAsync(evaluation);
+            SitOut(evaluation);
         }
         catch (Exception e)
         {
             // Whatever went wrong, no request may be left waiting.
             Fail(batch, e);
         }
+        finally
+        {
+            Recycle(batch);
+            _inFlight.Release();
+        }
+    }
+
+    private void Recycle(List<RedisOperation> batch)
+    {
+        batch.Clear();
+        _batches.Add(batch);
     }
 
     /// <summary>
@@ -229,29 +275,17 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
 
     /// <summary>
     /// A batch hangs (Redis stopped, or too slow): until the Redis client gives it up or it
-    /// answers late, every decision is undecided at once instead of queueing behind it.
+    /// answers late, every operation fails at once instead of queueing behind it.
     /// </summary>
-    private async Task SitOutAsync(Task evaluation)
-    {
-        var reader = _queue.Reader;
-        while (!evaluation.IsCompleted)
-        {
-            var more = reader.WaitToReadAsync().AsTask();
-            if (await Task.WhenAny(evaluation, more) == more && !await more)
+    private void SitOut(Task evaluation) =>
+        _ = evaluation.ContinueWith(
+            static (t, state) =>
             {
-                break;
-            }
-
-            while (reader.TryRead(out var operation))
-            {
-                Fail(operation);
-            }
-        }
-
-        _batchHangs = false;
-        // A late failure is expected here and already reported: observe it.
-        _ = evaluation.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-    }
+                Interlocked.Decrement(ref ((RedisDecisionBatcher)state!)._hungBatches);
+                // A late failure is expected here and already reported: observe it.
+                return t.Exception;
+            },
+            this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     // One warning per 10 s at most: an outage must not flood the log.
     private bool ShouldLogFailure()

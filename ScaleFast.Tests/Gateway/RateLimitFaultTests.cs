@@ -66,10 +66,15 @@ public sealed class RateLimitFaultTests
         var limiter = await DecidingLimiterAsync(redis, "test:full", TimeSpan.FromSeconds(10), maxPending: 4);
         await redis.PauseAsync();
 
-        var inFlight = limiter.DecideAsync("test:full", 1000).AsTask();
-        // The batch loop takes it and waits on Redis; what comes next queues.
-        var taken = await Eventually.ReadAsync(() => Task.FromResult(limiter.Queued), n => n == 0, TimeSpan.FromSeconds(10));
-        Assert.Equal(0, taken);
+        // Each goes out in a batch of its own and waits on Redis; with every batch out, what comes next queues.
+        var inFlight = new List<Task<RateLimitDecision>>();
+        for (var i = 0; i < RedisDecisionBatcher.MaxBatchesInFlight; i++)
+        {
+            inFlight.Add(limiter.DecideAsync("test:full", 1000).AsTask());
+            var taken = await Eventually.ReadAsync(() => Task.FromResult(limiter.Queued), n => n == 0, TimeSpan.FromSeconds(10));
+            Assert.Equal(0, taken);
+        }
+
         var queued = Enumerable.Range(0, 4).Select(_ => limiter.DecideAsync("test:full", 1000).AsTask()).ToList();
         var overflow = limiter.DecideAsync("test:full", 1000);
 
@@ -78,8 +83,7 @@ public sealed class RateLimitFaultTests
         Assert.DoesNotContain(queued, q => q.IsCompleted);
 
         await redis.ResumeAsync();
-        Assert.Equal(RateLimitOutcome.Allowed, (await inFlight).Outcome);
-        foreach (var decision in queued)
+        foreach (var decision in inFlight.Concat(queued))
         {
             Assert.Equal(RateLimitOutcome.Allowed, (await decision).Outcome);
         }
