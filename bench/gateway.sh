@@ -20,8 +20,12 @@
 # 10,000 clients making 100 requests each).
 # Goals: limiter on / bare YARP >= 0.95; limiter on / off >= 0.95; Redis <= 10 µs per decision
 # and <= 200 bytes per client and policy.
-#   [ROUNDS=4] bench/gateway.sh [SECONDS per measurement]   (default 10; WARMUP_SECONDS, default 20,
-#   of load on each proxy before the first measurement)
+# VARIANT='NAME=VALUE ...' adds a fifth proxy to the turns: the limiter-off gateway with those
+# environment variables, to show what a feature costs against bare YARP: OTEL_SDK_DISABLED=true
+# (OpenTelemetry's SDK off: no metrics, traces or OTLP logs), ScaleFast__MetricsEnabled=false
+# (metrics off), OTEL_TRACES_SAMPLER_ARG=0 (no trace kept).
+#   [ROUNDS=4] [VARIANT='NAME=VALUE ...'] bench/gateway.sh [SECONDS per measurement]   (default 10;
+#   WARMUP_SECONDS, default 20, of load on each proxy before the first measurement)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/apphost.sh
@@ -36,11 +40,11 @@ for tool in wrk haproxy redis-server redis-cli bc curl; do
     command -v "$tool" >/dev/null || { echo "bench/gateway.sh needs $tool: sudo apt-get install -y $tool" >&2; exit 1; }
 done
 work=$(bench_workdir gateway)
-haproxy_pid="" bare_pid="" on_pid="" off_pid=""
+haproxy_pid="" bare_pid="" on_pid="" off_pid="" variant_pid=""
 stop_proxies() {
     local pid
-    for pid in $haproxy_pid $bare_pid $on_pid $off_pid; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-    haproxy_pid="" bare_pid="" on_pid="" off_pid=""
+    for pid in $haproxy_pid $bare_pid $on_pid $off_pid $variant_pid; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    haproxy_pid="" bare_pid="" on_pid="" off_pid="" variant_pid=""
 }
 # The kernel's autogroup scheduling shares the CPU fairly between sessions, not between
 # processes: a proxy started from this script shared its session's half with wrk, while the
@@ -116,10 +120,10 @@ CFG
     return 1
 }
 
-# start_gateway NAME ENABLED: a gateway started from the same build and environment as the
-# AppHost's (its backends, its Redis, its settings), the rate limiter on or off, on ports of its
-# own; sets NAME_pid, NAME_port and NAME_management. Both gateways measured are started this way,
-# so they differ in the limiter only.
+# start_gateway NAME ENABLED [VARIABLE=VALUE...]: a gateway started from the same build and
+# environment as the AppHost's (its backends, its Redis, its settings), the rate limiter on or off,
+# on ports of its own, with any further environment variables given; sets NAME_pid, NAME_port and
+# NAME_management. Every gateway measured is started this way, so they differ in what is named only.
 start_gateway() {
     local name=$1 gateway port management environ=()
     gateway=$(app_pid gateway)
@@ -128,7 +132,7 @@ start_gateway() {
         | grep -v -e '^ASPNETCORE_URLS=' -e '^ScaleFast__ManagementPort=' -e '^ScaleFast__Instance=' -e '^OTEL_SERVICE_NAME=')
     (cd "/proc/$gateway/cwd" && exec env -i "${environ[@]}" ASPNETCORE_URLS="http://localhost:$port;http://localhost:$management" \
         ScaleFast__ManagementPort="$management" ScaleFast__Instance="gateway-$name" OTEL_SERVICE_NAME="gateway-$name" \
-        Gateway__RateLimiting__Enabled="$2" "$(tr '\0' '\n' <"/proc/$gateway/cmdline" | head -1)") >"$work/gateway-$name.log" 2>&1 &
+        Gateway__RateLimiting__Enabled="$2" "${@:3}" "$(tr '\0' '\n' <"/proc/$gateway/cmdline" | head -1)") >"$work/gateway-$name.log" 2>&1 &
     printf -v "${name}_pid" %s $!
     printf -v "${name}_port" %s "$port"
     printf -v "${name}_management" %s "$management"
@@ -151,6 +155,13 @@ start_proxies
 on_port="" off_port="" on_management=""
 start_gateway on true
 start_gateway off false
+proxies=(on off bare hap)
+if [ -n "${VARIANT:-}" ]; then
+    variant_port=""
+    read -r -a variant_environment <<<"$VARIANT"
+    start_gateway variant false "${variant_environment[@]}"
+    proxies=(on off variant bare hap)
+fi
 path=/api/products/42
 on_url="http://127.0.0.1:$on_port$path" off_url="http://127.0.0.1:$off_port$path"
 bare_url="http://127.0.0.1:$bare_port$path" hap_url="http://127.0.0.1:$haproxy_port$path"
@@ -163,17 +174,18 @@ measure "$off_url" "$warmup" "$off_pid" "$redis_pid" >/dev/null
 measure "$bare_url" "$warmup" "$bare_pid" "$redis_pid" >/dev/null
 measure "$hap_url" 5 "$haproxy_pid" "$redis_pid" >/dev/null
 read -r -a api <<<"$(measure "$bare_url" "$seconds" "$bare_pid" "$redis_pid")"
+[ -z "$variant_pid" ] || measure "http://127.0.0.1:$variant_port$path" "$warmup" "$variant_pid" "$redis_pid" >/dev/null
 measure "$on_url" "$warmup" "$on_pid" "$redis_pid" >/dev/null
 # Each round: limiter on, limiter off, bare YARP, HAProxy; each figure "req/s p99 CPU/req Redis/req".
 read -r -a before <<<"$(batches)"
 redis_before=$(cpu_ticks "$redis_pid")
-declare -A url=([on]=$on_url [off]=$off_url [bare]=$bare_url [hap]=$hap_url)
-declare -A pid=([on]=$on_pid [off]=$off_pid [bare]=$bare_pid [hap]=$haproxy_pid)
+declare -A url=([on]=$on_url [off]=$off_url [variant]="http://127.0.0.1:${variant_port:-0}$path" [bare]=$bare_url [hap]=$hap_url)
+declare -A pid=([on]=$on_pid [off]=$off_pid [variant]=$variant_pid [bare]=$bare_pid [hap]=$haproxy_pid)
 for round in $(seq 1 "$rounds"); do
-    order=(on off bare hap)
+    order=("${proxies[@]}")
     # Every other round the other way round: what one run leaves behind (the limiter's leases
     # renewed and given back after it) falls on a different neighbour, and drift cancels.
-    (( round % 2 )) || order=(hap bare off on)
+    (( round % 2 )) || mapfile -t order < <(printf '%s\n' "${proxies[@]}" | tac)
     for name in "${order[@]}"; do measure "${url[$name]}" "$seconds" "${pid[$name]}" "$redis_pid" >"$work/$name.$round"; done
 done
 redis_ticks=$(( $(cpu_ticks "$redis_pid") - redis_before ))
@@ -195,16 +207,19 @@ summary() {
 }
 for round in $(seq 1 "$rounds"); do
     printf 'round %d: req/s' "$round"
-    for name in on off bare hap; do read -r -a f <"$work/$name.$round"; printf ' %s %.0f' "$name" "${f[0]}"; done
+    for name in "${proxies[@]}"; do read -r -a f <"$work/$name.$round"; printf ' %s %.0f' "$name" "${f[0]}"; done
     echo
 done
-for name in on off bare hap; do
-    case $name in on) label="gateway, limiter on " ;; off) label="gateway, limiter off" ;; bare) label="bare YARP           " ;; hap) label="HAProxy 2.6         " ;; esac
+for name in "${proxies[@]}"; do
+    case $name in on) label="gateway, limiter on " ;; off) label="gateway, limiter off" ;; variant) label="limiter off, variant" ;;
+        bare) label="bare YARP           " ;; hap) label="HAProxy 2.6         " ;; esac
     printf '%s %6.0f req/s  p99 %6.2f ms  %4.0f µs CPU per request\n' "$label" "$(figure "$name" 0)" "$(figure "$name" 1)" "$(figure "$name" 2)"
 done
 summary "limiter on ÷ bare YARP" on bare 0.95
 summary "limiter off ÷ bare YARP" off bare
 summary "limiter on ÷ off" on off 0.95
+[ -z "${VARIANT:-}" ] || summary "variant ÷ bare YARP" variant bare
+[ -z "${VARIANT:-}" ] || echo "(variant: the limiter-off gateway with $VARIANT)"
 printf 'gateway (limiter on) ÷ HAProxy %.2f  (bare YARP ÷ HAProxy %.2f)\n' "$(ratio "$(figure on 0)" "$(figure hap 0)")" \
     "$(ratio "$(figure bare 0)" "$(figure hap 0)")"
 # Redis' CPU for the limiter: all of Redis' CPU over the rounds (the leases renewed and given
@@ -212,7 +227,7 @@ printf 'gateway (limiter on) ÷ HAProxy %.2f  (bare YARP ÷ HAProxy %.2f)\n' "$(
 # Redis per request (measured before the limiter ran) times every request of the rounds, per
 # request decided by the limiter.
 requests=0
-for name in on off bare hap; do requests=$(echo "$requests + $(figure "$name" 0) * $seconds * $rounds" | bc -l); done
+for name in "${proxies[@]}"; do requests=$(echo "$requests + $(figure "$name" 0) * $seconds * $rounds" | bc -l); done
 tick=$(echo "1000000 / $(getconf CLK_TCK)" | bc -l)
 limiter_redis=$(echo "($redis_ticks * $tick - ${api[3]} * $requests) / (${after[2]} - ${before[2]} + 0.000001)" | bc -l)
 printf 'Redis CPU per decision    %.1f µs  (goal <= 10; the API instances use %.1f µs of Redis per request)\n' "$limiter_redis" "${api[3]}"
