@@ -13,7 +13,8 @@ namespace ScaleFast.Gateway.RateLimiting;
 /// Takes every operation pending in this gateway (leases, returns, single decisions) to Redis in
 /// one script call: one loop drains a bounded queue and sends what it holds as one batch, up to
 /// <see cref="MaxBatchesInFlight"/> batches unanswered at once; with all of them out, the next one
-/// gathers. Sockets, system calls and script dispatch are paid per batch, not per request. An operation that Redis has not answered within
+/// gathers. Sockets, system calls and script dispatch are paid per batch, not per request. An
+/// operation that Redis has not answered within
 /// <see cref="RateLimitingOptions.RedisTimeout"/> fails (a decision is
 /// <see cref="RateLimitOutcome.Unavailable"/>); so does every operation while a batch hangs, and
 /// any that finds the queue full: nothing waits longer, nothing piles up.
