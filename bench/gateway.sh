@@ -39,6 +39,11 @@ sampling=${TRACE_SAMPLING:-0.01}
 for tool in wrk haproxy redis-server redis-cli bc curl; do
     command -v "$tool" >/dev/null || { echo "bench/gateway.sh needs $tool: sudo apt-get install -y $tool" >&2; exit 1; }
 done
+# Checked before anything starts: a word that is not NAME=VALUE would be run as a command.
+read -r -a variant_environment <<<"${VARIANT:-}"
+for assignment in "${variant_environment[@]}"; do
+    [[ $assignment =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || { echo "VARIANT takes NAME=VALUE words, e.g. VARIANT=OTEL_SDK_DISABLED=true; '$assignment' is not one." >&2; exit 1; }
+done
 work=$(bench_workdir gateway)
 haproxy_pid="" bare_pid="" on_pid="" off_pid="" variant_pid=""
 stop_proxies() {
@@ -153,16 +158,16 @@ app_start "$work/data" --ScaleFast:ApiReplicas 2 --ScaleFast:WorkerReplicas 1 --
     --ScaleFast:TraceSampling "$sampling"
 start_proxies
 on_port="" off_port="" on_management=""
+path=/api/products/42
 start_gateway on true
 start_gateway off false
 proxies=(on off bare hap)
 if [ -n "${VARIANT:-}" ]; then
     variant_port=""
-    read -r -a variant_environment <<<"$VARIANT"
     start_gateway variant false "${variant_environment[@]}"
     proxies=(on off variant bare hap)
+    variant_url="http://127.0.0.1:$variant_port$path"
 fi
-path=/api/products/42
 on_url="http://127.0.0.1:$on_port$path" off_url="http://127.0.0.1:$off_port$path"
 bare_url="http://127.0.0.1:$bare_port$path" hap_url="http://127.0.0.1:$haproxy_port$path"
 redis_pid=$(app_server_pid redis-server)
@@ -174,12 +179,12 @@ measure "$off_url" "$warmup" "$off_pid" "$redis_pid" >/dev/null
 measure "$bare_url" "$warmup" "$bare_pid" "$redis_pid" >/dev/null
 measure "$hap_url" 5 "$haproxy_pid" "$redis_pid" >/dev/null
 read -r -a api <<<"$(measure "$bare_url" "$seconds" "$bare_pid" "$redis_pid")"
-[ -z "$variant_pid" ] || measure "http://127.0.0.1:$variant_port$path" "$warmup" "$variant_pid" "$redis_pid" >/dev/null
+[ -z "$variant_pid" ] || measure "$variant_url" "$warmup" "$variant_pid" "$redis_pid" >/dev/null
 measure "$on_url" "$warmup" "$on_pid" "$redis_pid" >/dev/null
 # Each round: limiter on, limiter off, bare YARP, HAProxy; each figure "req/s p99 CPU/req Redis/req".
 read -r -a before <<<"$(batches)"
 redis_before=$(cpu_ticks "$redis_pid")
-declare -A url=([on]=$on_url [off]=$off_url [variant]="http://127.0.0.1:${variant_port:-0}$path" [bare]=$bare_url [hap]=$hap_url)
+declare -A url=([on]=$on_url [off]=$off_url [variant]=${variant_url:-} [bare]=$bare_url [hap]=$hap_url)
 declare -A pid=([on]=$on_pid [off]=$off_pid [variant]=$variant_pid [bare]=$bare_pid [hap]=$haproxy_pid)
 for round in $(seq 1 "$rounds"); do
     order=("${proxies[@]}")
