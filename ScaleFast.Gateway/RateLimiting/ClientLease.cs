@@ -31,12 +31,14 @@ internal sealed class ClientLease : RedisOperation
     /// <param name="key">The client and policy.</param>
     /// <param name="limit">The policy's limit.</param>
     /// <param name="size">Slots a lease holds at most, unused.</param>
-    public ClientLease(ClientLeases owner, RedisKey key, int limit, int size)
+    /// <param name="phase">When the key's buckets begin (<see cref="SlidingWindowBuckets.Phase"/>).</param>
+    public ClientLease(ClientLeases owner, RedisKey key, int limit, int size, long phase)
     {
         _owner = owner;
         _size = size;
         Key = key;
         Limit = limit;
+        Phase = phase;
     }
 
     /// <summary>

@@ -21,15 +21,19 @@ internal sealed class ClientLeases : IAsyncDisposable
     public const int MaxLeases = 100_000;
 
     /// <summary>
-    /// Leases looked at in one sweep at most: at the end of a bucket every active client's lease
-    /// is renewed or given back, and those operations go to Redis a sweep's worth at a time, so
-    /// that they neither fill the queue (failing requests' own operations) nor hold Redis long.
+    /// Leases looked at in one sweep at most: at the end of its bucket each active client's lease
+    /// is renewed or given back. Clients' buckets end at their own phases, spread over the bucket's
+    /// width; should many end together (or the sweep fall behind), their operations go to Redis a
+    /// sweep's worth at a time, so that they neither fill the queue (failing requests' own
+    /// operations) nor hold Redis long.
     /// </summary>
     public const int MaxPerSweep = 1024;
 
     private readonly SlidingWindowBuckets _buckets;
     private readonly ConcurrentDictionary<string, ClientLease> _leases = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<(ClientLease Lease, long Bucket, long Expires)> _expiring = new();
+    // Leases by the end of their bucket: each client's buckets end at its own phase, so the order
+    // they are tracked in is not the order they end in.
+    private readonly PriorityQueue<(ClientLease Lease, long Bucket), long> _expiring = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _sweeping;
     private int _count;
@@ -77,7 +81,7 @@ internal sealed class ClientLeases : IAsyncDisposable
                     return Batcher.DecideAsync(key, limit);
                 }
 
-                var added = new ClientLease(this, key, limit, LeaseSize(limit));
+                var added = new ClientLease(this, key, limit, LeaseSize(limit), _buckets.PhaseOf(key));
                 lease = _leases.GetOrAdd(name, added);
                 if (lease != added)
                 {
@@ -101,9 +105,10 @@ internal sealed class ClientLeases : IAsyncDisposable
     {
         var now = Now();
         var looked = 0;
-        while ((all || looked < MaxPerSweep) && _expiring.TryPeek(out var entry) && (all || entry.Expires <= now) && _expiring.TryDequeue(out entry))
+        while ((all || looked < MaxPerSweep) && TryTakeExpired(all ? long.MaxValue : now, out var entry))
         {
             looked++;
+            // Outside the queue's lock: a lease renewed here is tracked again under its own lock.
             var unused = entry.Lease.Expire(entry.Bucket, now, force: all);
             if (unused > 0)
             {
@@ -125,7 +130,13 @@ internal sealed class ClientLeases : IAsyncDisposable
     }
 
     /// <summary>A lease took slots in a new bucket: it is looked at again when that bucket ends.</summary>
-    internal void Track(ClientLease lease, long bucket, long expires) => _expiring.Enqueue((lease, bucket, expires));
+    internal void Track(ClientLease lease, long bucket, long expires)
+    {
+        lock (_expiring)
+        {
+            _expiring.Enqueue((lease, bucket), expires);
+        }
+    }
 
     internal void GiveBack(RedisKey key, long bucket, int unused) =>
         Batcher.TryQueue(new LeaseReturn(key, bucket, unused, Batcher.NewDeadline()));
@@ -135,6 +146,20 @@ internal sealed class ClientLeases : IAsyncDisposable
         if (_leases.TryRemove(KeyValuePair.Create((string)lease.Key!, lease)))
         {
             Interlocked.Decrement(ref _count);
+        }
+    }
+
+    private bool TryTakeExpired(long now, out (ClientLease Lease, long Bucket) entry)
+    {
+        lock (_expiring)
+        {
+            if (_expiring.TryPeek(out entry, out var expires) && expires <= now)
+            {
+                _expiring.Dequeue();
+                return true;
+            }
+
+            return false;
         }
     }
 

@@ -19,13 +19,14 @@ internal sealed class PendingDecision : RedisOperation, IValueTaskSource<RateLim
 
     public ValueTask<RateLimitDecision> Decision => new(this, _core.Version);
 
-    public static PendingDecision Rent(ObjectPool<PendingDecision> pool, RedisKey key, int limit, long deadline)
+    public static PendingDecision Rent(ObjectPool<PendingDecision> pool, RedisKey key, int limit, long deadline, long phase)
     {
         var pending = pool.Get();
         pending._pool = pool;
         pending.Key = key;
         pending.Limit = limit;
         pending.Deadline = deadline;
+        pending.Phase = phase;
         return pending;
     }
 

@@ -82,13 +82,13 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
     /// <summary>The deadline of an operation queued now.</summary>
     public long NewDeadline() => Stopwatch.GetTimestamp() + _timeoutTimestamps;
 
-    /// <summary>A pooled decision for a request to wait on.</summary>
-    public PendingDecision Rent(RedisKey key, int limit) => PendingDecision.Rent(_pool, key, limit, NewDeadline());
+    /// <summary>A pooled decision for a request to wait on (behind a lease: it is not sent itself).</summary>
+    public PendingDecision Rent(RedisKey key, int limit) => PendingDecision.Rent(_pool, key, limit, NewDeadline(), phase: 0);
 
     /// <summary>Queues one request's decision (one slot, for it alone) for the next batch.</summary>
     public ValueTask<RateLimitDecision> DecideAsync(RedisKey key, int limit)
     {
-        var pending = Rent(key, limit);
+        var pending = PendingDecision.Rent(_pool, key, limit, NewDeadline(), _buckets.PhaseOf(key));
         var decision = pending.Decision;
         if (!TryQueue(pending))
         {
@@ -242,7 +242,7 @@ internal sealed partial class RedisDecisionBatcher : IAsyncDisposable
         var grants = ArrayPool<RedisGrant>.Shared.Rent(batch.Count);
         try
         {
-            SlidingWindowBuckets.Read(result, sentAt, receivedAt, grants.AsSpan(0, batch.Count));
+            _buckets.Read(result, batch, sentAt, receivedAt, grants.AsSpan(0, batch.Count));
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Complete(grants[i]);

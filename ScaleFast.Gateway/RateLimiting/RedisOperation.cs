@@ -11,6 +11,9 @@ internal abstract class RedisOperation
 {
     public RedisKey Key { get; protected set; }
 
+    /// <summary>When the key's buckets begin (<see cref="SlidingWindowBuckets.Phase"/>); not read for a return.</summary>
+    public long Phase { get; protected set; }
+
     /// <summary>The policy's limit per window; 0 for a return.</summary>
     public int Limit { get; protected set; }
 

@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using StackExchange.Redis;
 
 namespace ScaleFast.Gateway.RateLimiting;
@@ -9,8 +11,11 @@ namespace ScaleFast.Gateway.RateLimiting;
 /// leased to a gateway for the rest of the bucket) while those buckets hold no more than the
 /// limit. Counting the oldest bucket whole makes the bound exact: in any window of the configured
 /// length no client gets more than the limit, across every gateway sharing Redis; and nothing is
-/// refused unless the limit was taken within the last window plus one bucket. One Lua script
-/// (<c>SlidingWindowBuckets.lua</c>) runs a whole batch of operations atomically, on Redis' clock.
+/// refused unless the limit was taken within the last window plus one bucket. Each client's
+/// buckets begin at its own <see cref="Phase"/>, so that the ends of buckets (and the leases
+/// renewed at them) are spread over time instead of falling on the same instant for every client.
+/// One Lua script (<c>SlidingWindowBuckets.lua</c>) runs a whole batch of operations atomically,
+/// on Redis' clock.
 /// </summary>
 internal sealed class SlidingWindowBuckets
 {
@@ -27,6 +32,9 @@ internal sealed class SlidingWindowBuckets
     public const string KeyPrefix = "scalefast:rl:";
 
     private const int ResetShift = 20;
+
+    // The script stores bucket numbers modulo 2^32.
+    private const long BucketNumbers = 1L << 32;
 
     private static readonly string Script = ReadScript();
     private static readonly double MicrosecondsPerTimestamp = 1_000_000.0 / System.Diagnostics.Stopwatch.Frequency;
@@ -56,6 +64,17 @@ internal sealed class SlidingWindowBuckets
     public static long BucketMicroseconds(TimeSpan window) =>
         ((long)window.TotalMicroseconds + BucketsPerWindow - 1) / BucketsPerWindow;
 
+    /// <summary>
+    /// When in each bucket's width the buckets of <paramref name="key"/> begin, in microseconds
+    /// (under <paramref name="bucketMicroseconds"/>): from a hash of the key that every gateway
+    /// computes alike, so that they all count a client in the same buckets.
+    /// </summary>
+    public static long Phase(string key, long bucketMicroseconds) =>
+        (long)(XxHash3.HashToUInt64(MemoryMarshal.AsBytes(key.AsSpan())) % (ulong)bucketMicroseconds);
+
+    /// <summary>The <see cref="Phase"/> of <paramref name="key"/> for this window.</summary>
+    public long PhaseOf(RedisKey key) => Phase((string)key!, _bucketMicroseconds);
+
     /// <summary>The limiter's clock in microseconds: this machine's monotonic one (or the tests').</summary>
     public long Now() => _clock?.Invoke() ?? (long)(System.Diagnostics.Stopwatch.GetTimestamp() * MicrosecondsPerTimestamp);
 
@@ -67,7 +86,7 @@ internal sealed class SlidingWindowBuckets
     public Task<RedisResult> SendAsync(IReadOnlyList<RedisOperation> batch, out long sentAt)
     {
         var keys = new RedisKey[batch.Count];
-        var arguments = new RedisValue[3 + 4 * batch.Count];
+        var arguments = new RedisValue[3 + 5 * batch.Count];
         sentAt = Now();
         arguments[0] = _clock is null ? 0 : sentAt;
         arguments[1] = _bucketMicroseconds;
@@ -75,38 +94,42 @@ internal sealed class SlidingWindowBuckets
         for (var i = 0; i < batch.Count; i++)
         {
             var operation = batch[i];
+            var at = 3 + 5 * i;
             keys[i] = operation.Key;
-            arguments[3 + 4 * i] = operation.Limit;
-            arguments[4 + 4 * i] = operation.Amount();
-            arguments[5 + 4 * i] = operation.ReturnBucket;
-            arguments[6 + 4 * i] = operation.ReturnAmount;
+            arguments[at] = operation.Limit;
+            arguments[at + 1] = operation.Amount();
+            arguments[at + 2] = operation.ReturnBucket;
+            arguments[at + 3] = operation.ReturnAmount;
+            arguments[at + 4] = operation.Phase;
         }
 
         return _redis.ScriptEvaluateAsync(Script, keys, arguments);
     }
 
     /// <summary>
-    /// Reads the script's answer to a batch sent at <paramref name="sentAt"/> and received at
-    /// <paramref name="receivedAt"/> (both <see cref="Now"/>): one grant per operation.
+    /// Reads the script's answer to <paramref name="batch"/>, sent at <paramref name="sentAt"/> and
+    /// received at <paramref name="receivedAt"/> (both <see cref="Now"/>): one grant per operation,
+    /// in its own key's bucket.
     /// </summary>
-    public static void Read(RedisResult result, long sentAt, long receivedAt, Span<RedisGrant> grants)
+    public void Read(RedisResult result, IReadOnlyList<RedisOperation> batch, long sentAt, long receivedAt, Span<RedisGrant> grants)
     {
         var replies = (RedisResult[])result!;
-        if (replies.Length != 2 * grants.Length + 2)
+        if (replies.Length != 2 * grants.Length + 1)
         {
             throw new InvalidOperationException($"The rate limiter's script answered {replies.Length} values for {grants.Length} operations.");
         }
 
-        var bucket = (long)replies[^2];
-        var left = (long)replies[^1];
+        var now = (long)replies[^1];
         for (var i = 0; i < grants.Length; i++)
         {
             var reply = (long)replies[2 * i];
+            var current = (now - batch[i].Phase) / _bucketMicroseconds;
+            var left = (current + 1) * _bucketMicroseconds + batch[i].Phase - now;
             grants[i] = new RedisGrant(
                 Granted: (int)(long)replies[2 * i + 1],
                 Remaining: (int)(reply & ((1 << ResetShift) - 1)),
                 Reset: TimeSpan.FromMilliseconds(reply >> ResetShift),
-                bucket,
+                Bucket: current % BucketNumbers,
                 Expires: sentAt + left,
                 EndsBy: receivedAt + left);
         }

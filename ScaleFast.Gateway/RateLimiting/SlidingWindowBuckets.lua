@@ -5,18 +5,22 @@
 -- ARGV[1]       now in microseconds, or 0 for Redis' clock (TIME)
 -- ARGV[2]       the bucket width in microseconds (window / buckets, rounded up)
 -- ARGV[3]       buckets per window (k)
--- ARGV[4i]      the limit of operation i; 0 if it only gives back
--- ARGV[1 + 4i]  the slots it takes (at most what the limit leaves)
--- ARGV[2 + 4i]  the bucket of the slots it gives back first
--- ARGV[3 + 4i]  the slots it gives back first (unused slots of an ended lease), or 0
+-- ARGV[5i - 1]  the limit of operation i; 0 if it only gives back
+-- ARGV[5i]      the slots it takes (at most what the limit leaves)
+-- ARGV[5i + 1]  the bucket of the slots it gives back first
+-- ARGV[5i + 2]  the slots it gives back first (unused slots of an ended lease), or 0
+-- ARGV[5i + 3]  the key's phase in microseconds, under one width: its buckets begin then
 --
--- A key is one string: the number of its newest bucket (modulo 2^32), the slots taken in that
--- bucket and the k before it (oldest first), and their total. Slots are taken while the total,
--- over k + 1 buckets that cover the last window whole, stays within the limit. Within the newest
--- bucket an operation rewrites only its count and the total; the key is rebuilt, and its expiry
--- moved, only when a new bucket begins. It expires when its newest bucket stops counting, so an
--- idle client leaves nothing behind. A return lowers the count of the bucket the slots were
--- taken in, while that bucket still counts: slots a gateway leased and did not use.
+-- Each key's buckets tile time from its own phase (a hash of the key, the same in every
+-- gateway), so that the buckets of many clients do not all end at the same moment: bucket n of a
+-- key runs from n * width + phase. A key is one string: the number of its newest bucket (modulo
+-- 2^32), the slots taken in that bucket and the k before it (oldest first), and their total.
+-- Slots are taken while the total, over k + 1 buckets that cover the last window whole, stays
+-- within the limit. Within the newest bucket an operation rewrites only its count and the total;
+-- the key is rebuilt, and its expiry moved, only when a new bucket begins. It expires when its
+-- newest bucket stops counting, so an idle client leaves nothing behind. A return lowers the
+-- count of the bucket the slots were taken in, while that bucket still counts: slots a gateway
+-- leased and did not use.
 --
 -- The counts are kept in memory only: neither appended to the AOF nor sent to replicas, which
 -- would cost Redis a write for every decision. A restart or failover forgets them, and clients
@@ -24,7 +28,7 @@
 --
 -- Returns two integers per operation (0 and 0 if it only gives back):
 --   (milliseconds until the oldest slot taken stops counting) * 2^20 + remaining, and slots taken;
--- then the current bucket's number and the microseconds until it ends.
+-- then now, in microseconds (from which the gateway reads each key's bucket and its end).
 redis.set_repl(redis.REPL_NONE)
 local now = tonumber(ARGV[1])
 if now == 0 then
@@ -33,7 +37,6 @@ if now == 0 then
 end
 local width = tonumber(ARGV[2])
 local k = tonumber(ARGV[3])
-local current = math.floor(now / width)
 local wrap = 4294967296
 local layout = '<I4' .. string.rep('I3', k + 1) .. 'I3'
 -- Where the newest bucket's count starts (the total follows it); bucket j (1 = oldest) is at 2 + 3j.
@@ -42,7 +45,8 @@ local newestAt = 5 + 3 * k
 local counts = {}
 
 -- Takes up to `want` slots of `key` now: how many, the remaining, and the milliseconds until a slot frees.
-local function take(key, limit, want)
+local function take(key, limit, want, phase)
+  local current = math.floor((now - phase) / width)
   local stored = redis.call('GET', key)
   local newest = current
   local behind = k + 1
@@ -95,13 +99,13 @@ local function take(key, limit, want)
       total = total + granted
       counts[k + 1] = counts[k + 1] + granted
       counts[k + 2] = total
-      -- Bucket n counts until (n + k + 1) * width: the key lives as long as its newest bucket.
+      -- Bucket n counts until (n + k + 1) * width + phase: the key lives as long as its newest bucket.
       redis.call('SET', key, struct.pack(layout, newest % wrap, unpack(counts, 1, k + 2)),
-        'PX', math.ceil(((newest + k + 1) * width - now) / 1000))
+        'PX', math.ceil(((newest + k + 1) * width + phase - now) / 1000))
     end
   end
 
-  local reset = math.ceil(((newest + oldest) * width - now) / 1000)
+  local reset = math.ceil(((newest + oldest) * width + phase - now) / 1000)
   return reset * 1048576 + math.max(0, limit - total), granted
 end
 
@@ -130,19 +134,18 @@ end
 
 local results = {}
 for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[4 * i])
-  local back = tonumber(ARGV[3 + 4 * i])
+  local at = 5 * i - 2
+  local limit = tonumber(ARGV[at + 1])
+  local back = tonumber(ARGV[at + 4])
   if back > 0 then
-    giveBack(key, back, tonumber(ARGV[2 + 4 * i]))
+    giveBack(key, back, tonumber(ARGV[at + 3]))
   end
   if limit > 0 then
-    results[2 * i - 1], results[2 * i] = take(key, limit, tonumber(ARGV[1 + 4 * i]))
+    results[2 * i - 1], results[2 * i] = take(key, limit, tonumber(ARGV[at + 2]), tonumber(ARGV[at + 5]))
   else
     results[2 * i - 1] = 0
     results[2 * i] = 0
   end
 end
-local n = #KEYS
-results[2 * n + 1] = current % wrap
-results[2 * n + 2] = (current + 1) * width - now
+results[2 * #KEYS + 1] = now
 return results

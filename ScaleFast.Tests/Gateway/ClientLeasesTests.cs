@@ -111,7 +111,7 @@ public sealed class ClientLeasesTests(ITestOutputHelper output)
 
         // The next bucket: the first gateway's lease was used, so it is renewed (its unused slots
         // of the last bucket go back, a new lease is taken): the client still may not pass.
-        Volatile.Write(ref now, (now / Bucket + 1) * Bucket);
+        Volatile.Write(ref now, NextTurn("test:shared", now));
         await SettleAsync([first, second]);
         Assert.Equal(1, first.Count);
         Assert.Equal(0, await TakeAllAsync(second, "test:shared", Limit));
@@ -133,7 +133,7 @@ public sealed class ClientLeasesTests(ITestOutputHelper output)
 
         // One slot used, the lease's other slot left unused when the bucket ends; no sweep yet.
         Assert.Equal(Limit - 1, (await gateway.DecideAsync("test:turn", Limit)).Remaining);
-        Volatile.Write(ref now, (now / Bucket + 1) * Bucket + 1);
+        Volatile.Write(ref now, NextTurn("test:turn", now) + 1);
         await SettleAsync([gateway], giveBack: false);
 
         // Exact with one gateway: the unused slot counts no more, in the answer as in the limit.
@@ -154,7 +154,7 @@ public sealed class ClientLeasesTests(ITestOutputHelper output)
         var waited = new List<int>();
         for (var turn = 0; turn < 3; turn++)
         {
-            Volatile.Write(ref now, (now / Bucket + 1) * Bucket + 1);
+            Volatile.Write(ref now, NextTurn("test:steady", now) + 1);
             await SettleAsync([gateway]);
             var decision = gateway.DecideAsync("test:steady", 600);
             waited.Add(decision.IsCompleted ? 0 : 1);
@@ -216,7 +216,47 @@ public sealed class ClientLeasesTests(ITestOutputHelper output)
         Assert.Equal(600 - 2, again.Remaining);
     }
 
+    /// <summary>
+    /// Clients' buckets end at their own phases, spread over a bucket's width: the leases of many
+    /// clients that came at one moment end a few at a time, not all at one instant (when every
+    /// one of them would wait for Redis, and Redis would take every renewal at once).
+    /// </summary>
+    [Fact]
+    public async Task Clients_leases_end_spread_over_a_bucket_not_all_at_once()
+    {
+        var now = 1_950_000_000_000_000L;
+        await using var redis = await LocalRedisServer.StartAsync();
+        var gateway = await redis.CreateLeasesAsync(Window, clock: () => Volatile.Read(ref now));
+        const int Clients = 1000, Steps = 10;
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, Clients).Select(i => gateway.DecideAsync($"test:spread:10.0.{i / 256}.{i % 256}", 600).AsTask()));
+        // A bucket on, every lease has turned once and was renewed (it was used); from then on
+        // each ends at its own phase, unused, and is given back and retired.
+        Volatile.Write(ref now, now + Bucket);
+        await SettleAsync([gateway]);
+        var ended = new List<int>();
+        for (var step = 0; step < Steps; step++)
+        {
+            var before = gateway.Count;
+            Volatile.Write(ref now, now + Bucket / Steps);
+            await SettleAsync([gateway]);
+            ended.Add(before - gateway.Count);
+        }
+
+        Assert.All(decisions, d => Assert.Equal(RateLimitOutcome.Allowed, d.Outcome));
+        Assert.Equal(Clients, ended.Sum());
+        // About a tenth in each tenth of the bucket (the phases are a hash: ±5 standard deviations).
+        Assert.All(ended, n => Assert.InRange(n, 50, 150));
+    }
+
     private static long Bucket => SlidingWindowBuckets.BucketMicroseconds(Window);
+
+    /// <summary>When the bucket of <paramref name="key"/> that holds <paramref name="now"/> ends: its buckets begin at its own phase.</summary>
+    private static long NextTurn(string key, long now)
+    {
+        var phase = SlidingWindowBuckets.Phase(key, Bucket);
+        return ((now - phase) / Bucket + 1) * Bucket + phase;
+    }
 
     /// <summary>Requests one after another until the first refusal: how many were admitted.</summary>
     private static async Task<int> TakeAllAsync(ClientLeases gateway, string key, int limit)

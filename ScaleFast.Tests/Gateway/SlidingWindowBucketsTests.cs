@@ -198,9 +198,15 @@ public sealed class SlidingWindowBucketsTests(ITestOutputHelper output)
 
         public List<long> Refused { get; } = [];
 
-        /// <summary>The reference: admitted requests in the buckets that count at <paramref name="now"/>.</summary>
-        public int CountedAt(long now, long bucket) =>
-            Admitted.Count(t => t / bucket >= now / bucket - SlidingWindowBuckets.BucketsPerWindow);
+        /// <summary>
+        /// The reference: admitted requests in the buckets that count at <paramref name="now"/>;
+        /// the client's buckets begin at its own phase.
+        /// </summary>
+        public int CountedAt(long now, long bucket)
+        {
+            var phase = SlidingWindowBuckets.Phase(Key, bucket);
+            return Admitted.Count(t => (t - phase) / bucket >= (now - phase) / bucket - SlidingWindowBuckets.BucketsPerWindow);
+        }
     }
 
     /// <summary>This machine's monotonic time, from an arbitrary start.</summary>

@@ -22,7 +22,8 @@ limiter_memory() {
     before=$(redis-cli -s "$socket" info memory | awk -F: '/^used_memory:/ {print $2+0}')
     ticks=$(cpu_ticks "$pid")
     # One EVALSHA per batch: the keys, then now (0: Redis' clock), the bucket width in µs, the
-    # buckets, and per key its limit, one slot, and nothing given back (a bucket and 0 slots).
+    # buckets, and per key its limit, one slot, nothing given back (a bucket and 0 slots), and a
+    # phase under the bucket's width (the gateway's is a hash of the key: any spread will do).
     awk -v clients="$clients" -v requests="$requests" -v batch="$batch" -v sha="$sha" -v width=$(( 60000000 / buckets )) -v buckets="$buckets" -v address="$address" 'BEGIN {
         for (r = 0; r < requests; r++) {
             for (first = 0; first < clients; first += batch) {
@@ -30,7 +31,7 @@ limiter_memory() {
                 keys = ""; limits = ""
                 for (i = first; i < first + n; i++) {
                     keys = keys " scalefast:rl:r:" sprintf(address, int(i / 100), i % 100)
-                    limits = limits " 600 1 0 0"
+                    limits = limits " 600 1 0 0 " (i * 7919) % width
                 }
                 print "EVALSHA " sha " " n keys " 0 " width " " buckets limits
             }
