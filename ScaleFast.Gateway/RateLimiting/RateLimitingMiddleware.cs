@@ -47,11 +47,21 @@ internal sealed class RateLimitingMiddleware
     public Task InvokeAsync(HttpContext context) =>
         context.Request.Path.StartsWithSegments("/api") ? LimitAsync(context) : _next(context);
 
-    private async Task LimitAsync(HttpContext context)
+    private Task LimitAsync(HttpContext context)
     {
         var policy = ReadMethods.Includes(context.Request.Method) ? _reads : _writes;
-        var decision = await _leases.DecideAsync(policy.KeyOf(context), policy.Limit);
+        var decision = _leases.DecideAsync(policy.KeyOf(context), policy.Limit);
+        // Most requests are decided from a lease at once: they go on with no async frame of this
+        // middleware's around the rest of the pipeline.
+        return decision.IsCompletedSuccessfully ? Apply(context, policy, decision.Result) : LimitLaterAsync(context, policy, decision);
+    }
 
+    private async Task LimitLaterAsync(HttpContext context, RateLimitPolicy policy, ValueTask<RateLimitDecision> decision) =>
+        await Apply(context, policy, await decision);
+
+    /// <summary>Records the decision and sets the headers; then the request goes on, or is refused.</summary>
+    private Task Apply(HttpContext context, RateLimitPolicy policy, RateLimitDecision decision)
+    {
         bool admitted;
         TimeSpan retryAfter;
         if (decision.Outcome == RateLimitOutcome.Unavailable)
@@ -71,17 +81,9 @@ internal sealed class RateLimitingMiddleware
             headers["RateLimit-Reset"] = Seconds(decision.Reset);
         }
 
-        if (admitted)
-        {
-            await _next(context);
-        }
-        else
-        {
-            await RejectAsync(context, retryAfter);
-        }
+        return admitted ? _next(context) : RejectAsync(context, retryAfter);
     }
 
-    /// <summary>Counts the decision, and tags the request's span with it (Redis commands have no spans of their own).</summary>
     private void Record(HttpContext context, RateLimitPolicy policy, string result)
     {
         _decisions.Add(1, new KeyValuePair<string, object?>("policy", policy.Name), new KeyValuePair<string, object?>("result", result));
