@@ -7,7 +7,13 @@
 # (requests decided from leases of each client's budget), one with it off; the bare YARP and
 # HAProxy. They take turns (on, off, bare YARP, HAProxy, then the other way round; ROUNDS rounds,
 # default 4), so every ratio is measured side by side in the same start; each ratio is printed as
-# the mean of the rounds' ratios, with the lowest and highest round.
+# the mean of the rounds' ratios, with the lowest and highest round. Each measured run follows
+# PREWARM_SECONDS (default 5) of the same load on the same proxy, unmeasured: the turns measure
+# every proxy in its steady state, where without it the limiter-on gateway began each run with all
+# 10,000 clients unknown (the others' runs had lasted long enough for their leases to go back),
+# a start the other proxies do not have. What clients never seen before cost is measured apart,
+# after the turns: the limiter-on and limiter-off gateways with every request from a new client
+# address (each one's first request waits for Redis), two runs each.
 # The app runs as Production (see APP_ENVIRONMENT in lib/apphost.sh): Development traces every
 # request to the dashboard. Traces are kept for TRACE_SAMPLING of the requests (default 0.01,
 # as under load in production).
@@ -25,7 +31,8 @@
 # (OpenTelemetry's SDK off: no metrics, traces or OTLP logs), ScaleFast__MetricsEnabled=false
 # (metrics off), OTEL_TRACES_SAMPLER_ARG=0 (no trace kept).
 #   [ROUNDS=4] [VARIANT='NAME=VALUE ...'] bench/gateway.sh [SECONDS per measurement]   (default 10;
-#   WARMUP_SECONDS, default 20, of load on each proxy before the first measurement)
+#   WARMUP_SECONDS, default 20, of load on each proxy before the first measurement;
+#   PREWARM_SECONDS, default 5, before each measurement)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/apphost.sh
@@ -35,6 +42,7 @@ export APP_ENVIRONMENT=${APP_ENVIRONMENT:-Production}
 seconds=${1:-10}
 rounds=${ROUNDS:-4}
 warmup=${WARMUP_SECONDS:-20}
+prewarm=${PREWARM_SECONDS:-5}
 sampling=${TRACE_SAMPLING:-0.01}
 for tool in wrk haproxy redis-server redis-cli bc curl; do
     command -v "$tool" >/dev/null || { echo "bench/gateway.sh needs $tool: sudo apt-get install -y $tool" >&2; exit 1; }
@@ -68,19 +76,29 @@ request = function()
   return wrk.format()
 end
 LUA
+# Every request from a client address never seen before: CLIENT_BASE.x.y.z, a base per run.
+cat > "$work/new-clients.lua" <<'LUA'
+local n = 0
+local base = tonumber(os.getenv("CLIENT_BASE"))
+request = function()
+  n = n + 1
+  wrk.headers["X-Forwarded-For"] = string.format("%d.%d.%d.%d", base, math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
+  return wrk.format()
+end
+LUA
 
-# measure URL SECONDS PROXY_PID REDIS_PID: "requests/s p99-ms proxy-CPU-µs-per-request
-# Redis-CPU-µs-per-request" of one wrk run from the 10,000 clients.
+# measure URL SECONDS PROXY_PID REDIS_PID [LUA]: "requests/s p99-ms proxy-CPU-µs-per-request
+# Redis-CPU-µs-per-request requests" of one wrk run from the 10,000 clients (or LUA's).
 measure() {
     local out proxy redis requests tick
     proxy=$(cpu_ticks "$3"); redis=$(cpu_ticks "$4")
-    out=$(wrk_output "$1" "$2" "$work/clients.lua")
+    out=$(wrk_output "$1" "$2" "${5:-$work/clients.lua}")
     proxy=$(( $(cpu_ticks "$3") - proxy )); redis=$(( $(cpu_ticks "$4") - redis ))
     requests=$(awk '/requests in/ {print $1}' <<<"$out")
     tick=$(echo "1000000 / $(getconf CLK_TCK)" | bc -l)
     echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
         "$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' <<<"$out")" \
-        "$(echo "$proxy * $tick / $requests" | bc -l)" "$(echo "$redis * $tick / $requests" | bc -l)"
+        "$(echo "$proxy * $tick / $requests" | bc -l)" "$(echo "$redis * $tick / $requests" | bc -l)" "$requests"
 }
 
 # batches: "operations calls decisions": what the gateway's limiter has sent to Redis so far (its
@@ -191,15 +209,30 @@ for round in $(seq 1 "$rounds"); do
     # Every other round the other way round: what one run leaves behind (the limiter's leases
     # renewed and given back after it) falls on a different neighbour, and drift cancels.
     (( round % 2 )) || mapfile -t order < <(printf '%s\n' "${proxies[@]}" | tac)
-    for name in "${order[@]}"; do measure "${url[$name]}" "$seconds" "${pid[$name]}" "$redis_pid" >"$work/$name.$round"; done
+    for name in "${order[@]}"; do
+        measure "${url[$name]}" "$prewarm" "${pid[$name]}" "$redis_pid" >"$work/$name.$round.pre"
+        measure "${url[$name]}" "$seconds" "${pid[$name]}" "$redis_pid" >"$work/$name.$round"
+    done
 done
 redis_ticks=$(( $(cpu_ticks "$redis_pid") - redis_before ))
 read -r -a after <<<"$(batches)"
+# Clients never seen before: every request a new address (a base of its own per run), limiter
+# on and off in turn.
+base=20
+for run in 1 2; do
+    for name in on off; do
+        base=$(( base + 1 ))
+        export CLIENT_BASE=$base
+        measure "${url[$name]}" "$seconds" "${pid[$name]}" "$redis_pid" "$work/new-clients.lua" >"$work/new-$name.$run"
+    done
+done
 stop_proxies
 app_stop
 
 # column NAME I: field I of each round of NAME, one per line.
 column() { local round; for round in $(seq 1 "$rounds"); do read -r -a f <"$work/$1.$round"; echo "${f[$2]}"; done; }
+# field FILE I: field I of one run's figures.
+field() { local f; read -r -a f <"$work/$1"; echo "${f[$2]}"; }
 # figure NAME I: the mean over the rounds.
 figure() { mapfile -t values < <(column "$1" "$2"); mean "${values[@]}"; }
 # ratios A B: each round's A ÷ B (req/s), one per line.
@@ -223,6 +256,10 @@ done
 summary "limiter on ÷ bare YARP" on bare 0.95
 summary "limiter off ÷ bare YARP" off bare
 summary "limiter on ÷ off" on off 0.95
+new_on=$(mean "$(field new-on.1 0)" "$(field new-on.2 0)") new_off=$(mean "$(field new-off.1 0)" "$(field new-off.2 0)")
+printf 'every request a new client: limiter on %.0f req/s, off %.0f: on ÷ off %.2f (runs %.2f, %.2f; each first request waits for Redis)\n' \
+    "$new_on" "$new_off" "$(ratio "$new_on" "$new_off")" \
+    "$(ratio "$(field new-on.1 0)" "$(field new-off.1 0)")" "$(ratio "$(field new-on.2 0)" "$(field new-off.2 0)")"
 [ -z "${VARIANT:-}" ] || summary "variant ÷ bare YARP" variant bare
 [ -z "${VARIANT:-}" ] || echo "(variant: the limiter-off gateway with $VARIANT)"
 printf 'gateway (limiter on) ÷ HAProxy %.2f  (bare YARP ÷ HAProxy %.2f)\n' "$(ratio "$(figure on 0)" "$(figure hap 0)")" \
@@ -231,8 +268,7 @@ printf 'gateway (limiter on) ÷ HAProxy %.2f  (bare YARP ÷ HAProxy %.2f)\n' "$(
 # back after a limiter-on run fall in the runs after it), less the API instances' own use of
 # Redis per request (measured before the limiter ran) times every request of the rounds, per
 # request decided by the limiter.
-requests=0
-for name in "${proxies[@]}"; do requests=$(echo "$requests + $(figure "$name" 0) * $seconds * $rounds" | bc -l); done
+requests=$(for name in "${proxies[@]}"; do cat "$work/$name".[0-9]*; done | awk '{n += $5} END {print n}')
 tick=$(echo "1000000 / $(getconf CLK_TCK)" | bc -l)
 limiter_redis=$(echo "($redis_ticks * $tick - ${api[3]} * $requests) / (${after[2]} - ${before[2]} + 0.000001)" | bc -l)
 printf 'Redis CPU per decision    %.1f µs  (goal <= 10; the API instances use %.1f µs of Redis per request)\n' "$limiter_redis" "${api[3]}"
