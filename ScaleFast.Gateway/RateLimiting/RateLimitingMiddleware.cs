@@ -84,6 +84,7 @@ internal sealed class RateLimitingMiddleware
         return admitted ? _next(context) : RejectAsync(context, retryAfter);
     }
 
+    /// <summary>Counts the decision, and tags the request's span with it (Redis commands have no spans of their own).</summary>
     private void Record(HttpContext context, RateLimitPolicy policy, string result)
     {
         _decisions.Add(1, new KeyValuePair<string, object?>("policy", policy.Name), new KeyValuePair<string, object?>("result", result));
