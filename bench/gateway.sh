@@ -9,9 +9,9 @@
 # default 4), so every ratio is measured side by side in the same start; each ratio is printed as
 # the mean of the rounds' ratios, with the lowest and highest round. Each measured run follows
 # PREWARM_SECONDS (default 5) of the same load on the same proxy, unmeasured: the turns measure
-# every proxy in its steady state, where without it the limiter-on gateway began each run with all
-# 10,000 clients unknown (the others' runs had lasted long enough for their leases to go back),
-# a start the other proxies do not have. What clients never seen before cost is measured apart,
+# every proxy in its steady state, where without it the limiter-on gateway began every other run
+# (those after the others' runs, long enough for its leases to go back) with all 10,000 clients
+# unknown, a start the other proxies do not have. What clients never seen before cost is measured apart,
 # after the turns: the limiter-on and limiter-off gateways with every request from a new client
 # address (each one's first request waits for Redis), two runs each.
 # The app runs as Production (see APP_ENVIRONMENT in lib/apphost.sh): Development traces every
