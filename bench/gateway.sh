@@ -44,6 +44,10 @@ rounds=${ROUNDS:-4}
 warmup=${WARMUP_SECONDS:-20}
 prewarm=${PREWARM_SECONDS:-5}
 sampling=${TRACE_SAMPLING:-0.01}
+# Checked before anything starts: wrk would fail only after a minute of app start.
+for setting in "SECONDS=$seconds" "ROUNDS=$rounds" "WARMUP_SECONDS=$warmup" "PREWARM_SECONDS=$prewarm"; do
+    [[ ${setting#*=} =~ ^[1-9][0-9]*$ ]] || { echo "bench/gateway.sh: $setting is not a whole number of at least 1." >&2; exit 1; }
+done
 for tool in wrk haproxy redis-server redis-cli bc curl; do
     command -v "$tool" >/dev/null || { echo "bench/gateway.sh needs $tool: sudo apt-get install -y $tool" >&2; exit 1; }
 done
