@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
@@ -27,6 +28,7 @@ internal sealed class RateLimitingMiddleware
     private readonly RateLimitPolicy _writes;
     private readonly bool _failClosed;
     private readonly Counter<long> _decisions;
+    private readonly Histogram<double> _waits;
 
     public RateLimitingMiddleware(
         RequestDelegate next, ClientLeases leases, IProblemDetailsService problems, IOptions<RateLimitingOptions> options, IMeterFactory meterFactory)
@@ -41,6 +43,10 @@ internal sealed class RateLimitingMiddleware
         _decisions = meterFactory.Create(BalancingMetrics.MeterName).CreateCounter<long>(
             "scalefast.rate_limit.decisions", unit: "{decision}",
             description: "Rate-limit decisions by policy (reads, writes) and result (allowed, rejected, redis_failed_allowed, redis_failed_rejected).");
+        _waits = meterFactory.Create(BalancingMetrics.MeterName).CreateHistogram<double>(
+            "scalefast.rate_limit.wait.duration", unit: "s",
+            description: "Time requests waited for Redis to decide, by policy: only those their gateway could not decide from a lease at once.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5] });
     }
 
     /// <summary>Only what the gateway routes is limited; its own health and metrics are not.</summary>
@@ -56,8 +62,13 @@ internal sealed class RateLimitingMiddleware
         return decision.IsCompletedSuccessfully ? Apply(context, policy, decision.Result) : LimitLaterAsync(context, policy, decision);
     }
 
-    private async Task LimitLaterAsync(HttpContext context, RateLimitPolicy policy, ValueTask<RateLimitDecision> decision) =>
-        await Apply(context, policy, await decision);
+    private async Task LimitLaterAsync(HttpContext context, RateLimitPolicy policy, ValueTask<RateLimitDecision> decision)
+    {
+        var waitedFrom = Stopwatch.GetTimestamp();
+        var decided = await decision;
+        _waits.Record(Stopwatch.GetElapsedTime(waitedFrom).TotalSeconds, new KeyValuePair<string, object?>("policy", policy.Name));
+        await Apply(context, policy, decided);
+    }
 
     /// <summary>Records the decision and sets the headers; then the request goes on, or is refused.</summary>
     private Task Apply(HttpContext context, RateLimitPolicy policy, RateLimitDecision decision)

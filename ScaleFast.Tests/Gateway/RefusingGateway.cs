@@ -20,6 +20,9 @@ internal sealed class RefusingGateway : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The gateway's services (its meter factory, to tell its metrics from other gateways' in the process).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<RefusingGateway> StartAsync(IDictionary<string, string?> settings)
     {
         var configuration = new Dictionary<string, string?>
