@@ -7,7 +7,8 @@
 # (requests decided from leases of each client's budget), one with it off; the bare YARP and
 # HAProxy. They take turns (on, off, bare YARP, HAProxy, then the other way round; ROUNDS rounds,
 # default 4), so every ratio is measured side by side in the same start; each ratio is printed as
-# the mean of the rounds' ratios, with the lowest and highest round. Each measured run follows
+# the mean of the rounds' ratios ± its 95 % confidence interval (Student's t over the rounds),
+# with the lowest and highest round. Each measured run follows
 # PREWARM_SECONDS (default 5) of the same load on the same proxy, unmeasured: the turns measure
 # every proxy in its steady state, where without it the limiter-on gateway began every other run
 # (those after the others' runs, long enough for its leases to go back) with all 10,000 clients
@@ -241,10 +242,11 @@ field() { local f; read -r -a f <"$work/$1"; echo "${f[$2]}"; }
 figure() { mapfile -t values < <(column "$1" "$2"); mean "${values[@]}"; }
 # ratios A B: each round's A ÷ B (req/s), one per line.
 ratios() { paste <(column "$1" 0) <(column "$2" 0) | while read -r a b; do ratio "$a" "$b"; done; }
-# summary LABEL A B [GOAL]: the mean of the rounds' A ÷ B, and the lowest and highest.
+# summary LABEL A B [GOAL]: the mean of the rounds' A ÷ B with its 95 % confidence interval, and
+# the lowest and highest round.
 summary() {
     mapfile -t values < <(ratios "$2" "$3")
-    printf '%-25s %.2f (rounds %.2f–%.2f)%s\n' "$1" "$(mean "${values[@]}")" \
+    printf '%-25s %.2f ± %.2f (rounds %.2f–%.2f)%s\n' "$1" "$(mean "${values[@]}")" "$(margin "${values[@]}")" \
         "$(printf '%s\n' "${values[@]}" | sort -g | head -1)" "$(printf '%s\n' "${values[@]}" | sort -g | tail -1)" "${4:+  (goal >= $4)}"
 }
 for round in $(seq 1 "$rounds"); do
