@@ -38,6 +38,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/apphost.sh
 source bench/lib/limiter_memory.sh
+source bench/lib/gateways.sh
 export APP_ENVIRONMENT=${APP_ENVIRONMENT:-Production}
 
 seconds=${1:-10}
@@ -64,23 +65,11 @@ stop_proxies() {
     for pid in $haproxy_pid $bare_pid $on_pid $off_pid $variant_pid; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     haproxy_pid="" bare_pid="" on_pid="" off_pid="" variant_pid=""
 }
-# The kernel's autogroup scheduling shares the CPU fairly between sessions, not between
-# processes: a proxy started from this script shared its session's half with wrk, while the
-# AppHost's own gateway shared the other half with the API instances, which made the AppHost's
-# gateway look a quarter faster than the same build started here. Every proxy measured is started
-# here, and autogroup is off for the run where this shell may turn it off (it is turned back on
-# at the end), so that the CPU is shared per process, as between a server's services.
-autogroup=/proc/sys/kernel/sched_autogroup_enabled restore_autogroup=""
-if [ "$(cat "$autogroup" 2>/dev/null || echo 0)" = 1 ] && { echo 0 >"$autogroup"; } 2>/dev/null; then restore_autogroup=1; fi
-trap 'stop_proxies; app_stop 2>/dev/null || true; rm -rf "$work"; [ -z "$restore_autogroup" ] || echo 1 >"$autogroup"' EXIT
+autogroup_off
+trap 'stop_proxies; app_stop 2>/dev/null || true; rm -rf "$work"; autogroup_restore' EXIT
 haproxy_port=$(free_port)
 bare_port=$(free_port)
-cat > "$work/clients.lua" <<'LUA'
-request = function()
-  wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.1", math.random(0, 99), math.random(0, 99))
-  return wrk.format()
-end
-LUA
+write_clients_lua
 # Every request from a client address never seen before: CLIENT_BASE.x.y.z, a base per run.
 cat > "$work/new-clients.lua" <<'LUA'
 local n = 0
@@ -91,20 +80,6 @@ request = function()
   return wrk.format()
 end
 LUA
-
-# measure URL SECONDS PROXY_PID REDIS_PID [LUA]: "requests/s p99-ms proxy-CPU-µs-per-request
-# Redis-CPU-µs-per-request requests" of one wrk run from the 10,000 clients (or LUA's).
-measure() {
-    local out proxy redis requests tick
-    proxy=$(cpu_ticks "$3"); redis=$(cpu_ticks "$4")
-    out=$(wrk_output "$1" "$2" "${5:-$work/clients.lua}")
-    proxy=$(( $(cpu_ticks "$3") - proxy )); redis=$(( $(cpu_ticks "$4") - redis ))
-    requests=$(awk '/requests in/ {print $1}' <<<"$out")
-    tick=$(echo "1000000 / $(getconf CLK_TCK)" | bc -l)
-    echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
-        "$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' <<<"$out")" \
-        "$(echo "$proxy * $tick / $requests" | bc -l)" "$(echo "$redis * $tick / $requests" | bc -l)" "$requests"
-}
 
 # batches: "operations calls decisions": what the gateway's limiter has sent to Redis so far (its
 # batch histogram: leases, returns, single decisions; and the calls that took them) and the
@@ -148,35 +123,11 @@ CFG
     return 1
 }
 
-# start_gateway NAME ENABLED [VARIABLE=VALUE...]: a gateway started from the same build and
-# environment as the AppHost's (its backends, its Redis, its settings), the rate limiter on or off,
-# on ports of its own, with any further environment variables given; sets NAME_pid, NAME_port and
-# NAME_management. Every gateway measured is started this way, so they differ in what is named only.
-start_gateway() {
-    local name=$1 gateway port management environ=()
-    gateway=$(app_pid gateway)
-    port=$(free_port); management=$(free_port)
-    mapfile -t environ < <(tr '\0' '\n' <"/proc/$gateway/environ" \
-        | grep -v -e '^ASPNETCORE_URLS=' -e '^ScaleFast__ManagementPort=' -e '^ScaleFast__Instance=' -e '^OTEL_SERVICE_NAME=')
-    (cd "/proc/$gateway/cwd" && exec env -i "${environ[@]}" ASPNETCORE_URLS="http://localhost:$port;http://localhost:$management" \
-        ScaleFast__ManagementPort="$management" ScaleFast__Instance="gateway-$name" OTEL_SERVICE_NAME="gateway-$name" \
-        Gateway__RateLimiting__Enabled="$2" "${@:3}" "$(tr '\0' '\n' <"/proc/$gateway/cmdline" | head -1)") >"$work/gateway-$name.log" 2>&1 &
-    printf -v "${name}_pid" %s $!
-    printf -v "${name}_port" %s "$port"
-    printf -v "${name}_management" %s "$management"
-    for _ in $(seq 1 100); do
-        curl -sf -o /dev/null "http://127.0.0.1:$port/api/products/42" && return 0
-        sleep 0.2
-    done
-    echo "The gateway with the limiter $name did not answer:" >&2; cat "$work/gateway-$name.log" >&2
-    return 1
-}
-
 app_build
 dotnet build bench/BareYarp -c Release -v quiet -nologo >/dev/null
 echo "Gateway (limiter on, off) vs bare YARP vs HAProxy: 2 API instances, cached GET, wrk -t1 -c32, 10,000 clients," \
     "$rounds rounds of ${seconds} s per figure, $(nproc) cores, $APP_ENVIRONMENT, traces kept for $sampling;" \
-    "load before: $(cut -d' ' -f1-3 /proc/loadavg); autogroup scheduling $(if [ "$(cat "$autogroup" 2>/dev/null || echo 0)" = 1 ]; then echo "on (cannot turn it off here)"; else echo off; fi)."
+    "load before: $(cut -d' ' -f1-3 /proc/loadavg); autogroup scheduling $(autogroup_state)."
 app_start "$work/data" --ScaleFast:ApiReplicas 2 --ScaleFast:WorkerReplicas 1 --ScaleFast:GatewayPort "$(free_port)" \
     --ScaleFast:TraceSampling "$sampling"
 start_proxies
