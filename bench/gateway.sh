@@ -197,8 +197,7 @@ ratios() { paste <(column "$1" 0) <(column "$2" 0) | while read -r a b; do ratio
 # the lowest and highest round.
 summary() {
     mapfile -t values < <(ratios "$2" "$3")
-    printf '%-25s %.2f ± %.2f (rounds %.2f–%.2f)%s\n' "$1" "$(mean "${values[@]}")" "$(margin "${values[@]}")" \
-        "$(printf '%s\n' "${values[@]}" | sort -g | head -1)" "$(printf '%s\n' "${values[@]}" | sort -g | tail -1)" "${4:+  (goal >= $4)}"
+    printf '%-25s %s%s\n' "$1" "$(spread %.2f rounds "${values[@]}")" "${4:+  (goal >= $4)}"
 }
 for round in $(seq 1 "$rounds"); do
     printf 'round %d: req/s' "$round"

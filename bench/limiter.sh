@@ -97,8 +97,7 @@ line() {
     local label=$1 format=$2 goal=$3
     shift 4
     mapfile -t values < <(per_cycle "$@")
-    printf "%-34s $format ± $format (cycles $format–$format)%s\n" "$label" "$(mean "${values[@]}")" "$(margin "${values[@]}")" \
-        "$(printf '%s\n' "${values[@]}" | sort -g | head -1)" "$(printf '%s\n' "${values[@]}" | sort -g | tail -1)" "$goal"
+    printf '%-34s %s%s\n' "$label" "$(spread "$format" cycles "${values[@]}")" "$goal"
 }
 line "limiter on, req/s" %.0f "" -- 0 on
 line "limiter off, req/s" %.0f "" -- 0 off

@@ -7,6 +7,7 @@
 #   margin V...      half the width of the mean's 95 % confidence interval (Student's t; 0 for
 #                    fewer than two values): the mean is within ± this of the true one, 19 times
 #                    in 20, if the values scatter independently around it
+#   spread FORMAT NOUN V...   "mean ± margin (NOUN lowest–highest)", each number in FORMAT
 
 ratio() { echo "$1 / $2" | bc -l; }
 
@@ -30,4 +31,12 @@ margin() {
             df = NR - 1
             print (df <= 30 ? t[df] : 1.96) * sqrt(ss / df / NR)
         }'
+}
+
+spread() {
+    local format=$1 noun=$2
+    shift 2
+    # shellcheck disable=SC2059 # the format is the caller's number format
+    printf "$format ± $format ($noun $format–$format)" "$(mean "$@")" "$(margin "$@")" \
+        "$(printf '%s\n' "$@" | sort -g | head -1)" "$(printf '%s\n' "$@" | sort -g | tail -1)"
 }
