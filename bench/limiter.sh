@@ -16,8 +16,15 @@
 # Prints on ÷ off and off again ÷ off, each the mean of the cycles' ratios ± its 95 % confidence
 # interval (Student's t), and the gateways' CPU per request (on - off, the same way).
 # Goal (issue: the rate limiter nearly free): limiter on ÷ off >= 0.95.
-#   [GENERATIONS=3] bench/limiter.sh [CYCLES] [SECONDS]   (default 36 cycles of 4 s: about 16
-#   minutes in all)
+# CLIENTS=N: the load from N client addresses instead of 10,000 (1 to 65,536; every gateway alike).
+# SETTINGS='NAME=VALUE ...': environment for all three gateways, e.g. a higher limit for few
+# CLIENTS (Gateway__RateLimiting__ReadsPerWindow=1000000), whose requests would be refused.
+# VARIANT='on|off [NAME=VALUE ...]': the third gateway is this variant instead of the control —
+# the limiter on or off, with that environment — and it is compared with both (variant ÷ off,
+# variant ÷ on). A limiter-on variant keeps its counts in Redis database 1, so that settings of
+# its own (another window or limit) do not meet the on gateway's counts for the same clients.
+#   [GENERATIONS=3] [CLIENTS=10000] [SETTINGS=...] [VARIANT=...] bench/limiter.sh [CYCLES]
+#   [SECONDS]   (default 36 cycles of 4 s: about 16 minutes in all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib/apphost.sh
@@ -29,6 +36,16 @@ seconds=${2:-4}
 generations=${GENERATIONS:-3}
 for setting in "CYCLES=$cycles" "SECONDS=$seconds" "GENERATIONS=$generations"; do
     [[ ${setting#*=} =~ ^[1-9][0-9]*$ ]] || { echo "bench/limiter.sh: $setting is not a whole number of at least 1." >&2; exit 1; }
+done
+clients=${CLIENTS:-10000}
+{ [[ $clients =~ ^[1-9][0-9]*$ ]] && (( clients <= 65536 )); } || { echo "bench/limiter.sh: CLIENTS=$clients is not a whole number from 1 to 65,536." >&2; exit 1; }
+read -r -a settings <<<"${SETTINGS:-}"
+read -r -a variant <<<"${VARIANT:-}"
+if (( ${#variant[@]} > 0 )); then
+    [[ ${variant[0]} =~ ^(on|off)$ ]] || { echo "bench/limiter.sh: VARIANT begins with on or off (the limiter), e.g. VARIANT='on DOTNET_TieredPGO=0'; not '${variant[0]}'." >&2; exit 1; }
+fi
+for assignment in "${settings[@]}" "${variant[@]:1}"; do
+    [[ $assignment =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] || { echo "bench/limiter.sh: SETTINGS and VARIANT (after on or off) take NAME=VALUE words; '$assignment' is not one." >&2; exit 1; }
 done
 (( cycles >= 2 && cycles >= generations )) || { echo "bench/limiter.sh: CYCLES must be at least 2 (the interval needs two) and GENERATIONS." >&2; exit 1; }
 (( 2 * seconds < 10 )) || echo "bench/limiter.sh: with runs of $seconds s the limiter-on gateway's leases end between its turns: it is measured partly cold." >&2
@@ -43,17 +60,25 @@ stop_gateways() {
 }
 autogroup_off
 trap 'stop_gateways; app_stop 2>/dev/null || true; rm -rf "$work"; autogroup_restore' EXIT
-write_clients_lua
+write_clients_lua "$clients"
 
 app_build
-echo "Rate limiter on vs off (and off vs off, the control): 2 API instances, cached GET, wrk -t1 -c32, 10,000 clients," \
+# The third gateway: the control, or the variant.
+third="off again" third_enabled=false third_environment=()
+if (( ${#variant[@]} > 0 )); then
+    third="variant" third_enabled=$([ "${variant[0]}" = on ] && echo true || echo false) third_environment=("${variant[@]:1}")
+fi
+echo "Rate limiter on vs off (and the $([ "$third" = variant ] && echo "variant: the limiter ${VARIANT}" || echo "control: off again")): 2 API instances, cached GET, wrk -t1 -c32, $(sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$clients") clients," \
     "$cycles cycles of ${seconds} s per gateway over $generations starts of the gateways, $(nproc) cores, $APP_ENVIRONMENT;" \
-    "load before: $(cut -d' ' -f1-3 /proc/loadavg);" \
+    "load before: $(cut -d' ' -f1-3 /proc/loadavg);${SETTINGS:+ settings: $SETTINGS;}" \
     "autogroup scheduling $(autogroup_state)."
 app_start "$work/data" --ScaleFast:ApiReplicas 2 --ScaleFast:WorkerReplicas 1 --ScaleFast:GatewayPort "$(free_port)" \
     --ScaleFast:TraceSampling 0.01
 path=/api/products/42
 redis_pid=$(app_server_pid redis-server)
+if [ "$third_enabled" = true ]; then
+    third_environment+=("ConnectionStrings__redis=$(tr '\0' '\n' <"/proc/$(app_pid gateway)/environ" | sed -n 's/^ConnectionStrings__redis=//p'),defaultDatabase=1")
+fi
 orders=("on off again" "again on off" "off again on" "off on again" "on again off" "again off on")
 declare -A url pid
 cycle=0
@@ -64,7 +89,11 @@ for generation in $(seq 1 "$generations"); do
     # as off, again, on, the control came out 0.97 ± 0.02 (off did better than again throughout).
     read -r -a started <<<"${orders[$(( (generation - 1) * 2 % 3 ))]}"
     for name in "${started[@]}"; do
-        if [ "$name" = on ]; then start_gateway on true; else start_gateway "$name" false; fi
+        case $name in
+            on) start_gateway on true "${settings[@]}" ;;
+            off) start_gateway off false "${settings[@]}" ;;
+            again) start_gateway again "$third_enabled" "${settings[@]}" "${third_environment[@]}" ;;
+        esac
     done
     url=([on]="http://127.0.0.1:$on_port$path" [off]="http://127.0.0.1:$off_port$path" [again]="http://127.0.0.1:$again_port$path")
     pid=([on]=$on_pid [off]=$off_pid [again]=$again_pid)
@@ -101,9 +130,14 @@ line() {
 }
 line "limiter on, req/s" %.0f "" -- 0 on
 line "limiter off, req/s" %.0f "" -- 0 off
-line "off again, req/s" %.0f "" -- 0 again
+line "$third, req/s" %.0f "" -- 0 again
 line "limiter on ÷ off" %.3f "  (goal >= 0.95)" -- 0 on / off
-line "off again ÷ off (control: 1)" %.3f "" -- 0 again / off
+if [ "$third" = variant ]; then
+    line "variant ÷ off" %.3f "" -- 0 again / off
+    line "variant ÷ on" %.3f "" -- 0 again / on
+else
+    line "off again ÷ off (control: 1)" %.3f "" -- 0 again / off
+fi
 # by_start A B: the mean of A ÷ B over each start's cycles. The interval above counts every cycle
 # as independent; a control away from 1 by more than it, or starts far apart, show the processes'
 # own spread, which only more starts average out.
@@ -117,6 +151,7 @@ by_start() {
     done
 }
 printf '%-34s%s\n' "by start of the gateways: on ÷ off" "$(by_start on off)"
-printf '%-34s%s\n' "  off again ÷ off" "$(by_start again off)"
+printf '%-34s%s\n' "  $third ÷ off" "$(by_start again off)"
 line "CPU µs per request, on - off" %.1f "" -- 2 on - off
-line "CPU µs per request, again - off" %.1f "" -- 2 again - off
+line "CPU µs per request, $third - off" %.1f "" -- 2 again - off
+[ "$third" != variant ] || line "CPU µs per request, variant - on" %.1f "" -- 2 again - on

@@ -7,7 +7,7 @@
 # it, and $work (bench_workdir).
 #   source bench/lib/gateways.sh
 #   autogroup_off                 CPU shared per process for the run (see below); autogroup_restore at the end
-#   write_clients_lua             $work/clients.lua: each request from one of 10,000 addresses
+#   write_clients_lua [COUNT]     $work/clients.lua: each request from one of COUNT addresses (10,000)
 #   measure URL SECONDS PROXY_PID REDIS_PID [LUA]
 #   start_gateway NAME ENABLED [VARIABLE=VALUE...]
 
@@ -26,9 +26,10 @@ autogroup_restore() { [ -z "$restore_autogroup" ] || echo 1 >"$autogroup"; }
 autogroup_state() { if [ "$(cat "$autogroup" 2>/dev/null || echo 0)" = 1 ]; then echo "on (cannot turn it off here)"; else echo off; fi; }
 
 write_clients_lua() {
-    cat > "$work/clients.lua" <<'LUA'
+    cat > "$work/clients.lua" <<LUA
 request = function()
-  wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.1", math.random(0, 99), math.random(0, 99))
+  local client = math.random(0, ${1:-10000} - 1)
+  wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.1", math.floor(client / 256), client % 256)
   return wrk.format()
 end
 LUA
