@@ -53,11 +53,13 @@ local function take(key, limit, want, phase)
   if stored then
     local number = struct.unpack('<I4', stored)
     local ahead = (number - current) % wrap
-    if ahead < wrap / 2 then
+    if ahead <= k then
       -- The newest bucket is now's, or later if the clock stepped back: count into it.
       newest = current + ahead
       behind = 0
     else
+      -- Past, or more than a window ahead: not a bucket of this width (a gateway with another
+      -- window counted it); past the window either way, so the client starts afresh.
       behind = (current - number) % wrap
     end
   end

@@ -100,6 +100,36 @@ public sealed class SlidingWindowBucketsTests(ITestOutputHelper output)
         Assert.All(decisions.Where(d => d.Outcome == RateLimitOutcome.Rejected), d => Assert.InRange(d.Reset, Window - bucket, Window + bucket));
     }
 
+    /// <summary>
+    /// Gateways with different windows on one Redis (a rolling change of the window) number a
+    /// key's buckets on different widths: each reads the other's count as from a bucket long past
+    /// or far ahead. Either way it starts the client afresh, as after a restart of Redis (erring on
+    /// the side of admitting), instead of counting into a bucket far in the future.
+    /// </summary>
+    [Fact]
+    public async Task A_key_counted_on_another_window_is_started_afresh()
+    {
+        await using var redis = await LocalRedisServer.StartAsync();
+        var minute = await redis.CreateLimiterAsync(TimeSpan.FromMinutes(1));
+        var day = await redis.CreateLimiterAsync(TimeSpan.FromDays(1));
+
+        for (var i = 0; i < 3; i++)
+        {
+            AssertFresh(await minute.DecideAsync("test:mixed", 10), 10 - i - 1, TimeSpan.FromMinutes(1));
+        }
+
+        AssertFresh(await day.DecideAsync("test:mixed", 10), 9, TimeSpan.FromDays(1));
+        AssertFresh(await day.DecideAsync("test:mixed", 10), 8, TimeSpan.FromDays(1));
+        AssertFresh(await minute.DecideAsync("test:mixed", 10), 9, TimeSpan.FromMinutes(1));
+
+        static void AssertFresh(RateLimitDecision decision, int remaining, TimeSpan window)
+        {
+            Assert.Equal(RateLimitOutcome.Allowed, decision.Outcome);
+            Assert.Equal(remaining, decision.Remaining);
+            Assert.InRange(decision.Reset, TimeSpan.Zero, window + window / SlidingWindowBuckets.BucketsPerWindow);
+        }
+    }
+
     [Fact]
     public async Task A_refused_client_stays_refused_until_its_reset_and_is_admitted_after()
     {
