@@ -64,11 +64,12 @@ write_clients_lua "$clients"
 
 app_build
 # The third gateway: the control, or the variant.
-third="off again" third_enabled=false third_environment=()
+third="off again" about="the control: off again" third_enabled=false third_environment=()
 if (( ${#variant[@]} > 0 )); then
-    third="variant" third_enabled=$([ "${variant[0]}" = on ] && echo true || echo false) third_environment=("${variant[@]:1}")
+    third="variant" about="the variant: the limiter $VARIANT" third_environment=("${variant[@]:1}")
+    [ "${variant[0]}" = off ] || third_enabled=true
 fi
-echo "Rate limiter on vs off (and the $([ "$third" = variant ] && echo "variant: the limiter ${VARIANT}" || echo "control: off again")): 2 API instances, cached GET, wrk -t1 -c32, $(sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$clients") clients," \
+echo "Rate limiter on vs off (and $about): 2 API instances, cached GET, wrk -t1 -c32, $(sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$clients") clients," \
     "$cycles cycles of ${seconds} s per gateway over $generations starts of the gateways, $(nproc) cores, $APP_ENVIRONMENT;" \
     "load before: $(cut -d' ' -f1-3 /proc/loadavg);${SETTINGS:+ settings: $SETTINGS;}" \
     "autogroup scheduling $(autogroup_state)."
