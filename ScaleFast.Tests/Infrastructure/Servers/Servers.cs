@@ -30,14 +30,36 @@ internal static class Servers
         var server = await ServerProcess.StartAsync(directory, port, postgres, arguments);
 
         var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Password={password}";
-        await using (var connection = new Npgsql.NpgsqlConnection($"{connectionString};Database=postgres"))
+        await using (var connection = await OpenWhenReadyAsync($"{connectionString};Database=postgres"))
         {
-            await connection.OpenAsync();
             await using var create = new Npgsql.NpgsqlCommand("CREATE DATABASE scalefast", connection);
             await create.ExecuteNonQueryAsync();
         }
 
         return (server, $"{connectionString};Database=scalefast");
+    }
+
+    /// <summary>
+    /// A connection once Postgres takes them: its port accepts connections before it has started,
+    /// and until then it refuses every session with 57P03 ("the database system is starting up").
+    /// </summary>
+    private static async Task<Npgsql.NpgsqlConnection> OpenWhenReadyAsync(string connectionString)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var connection = new Npgsql.NpgsqlConnection(connectionString);
+            try
+            {
+                await connection.OpenAsync();
+                return connection;
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.CannotConnectNow && DateTime.UtcNow < deadline)
+            {
+                await connection.DisposeAsync();
+                await Task.Delay(100);
+            }
+        }
     }
 
     /// <summary>A Redis server behind a generated password; returns its connection string.</summary>
