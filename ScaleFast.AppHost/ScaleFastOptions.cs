@@ -18,6 +18,12 @@ public sealed class ScaleFastOptions
     public InfrastructureMode Infrastructure { get; set; } = InfrastructureMode.Auto;
 
     /// <summary>
+    /// Container mode: the servers' images, <c>official</c> (default) or <c>local</c> (built on this
+    /// machine by <c>eng/container-images.sh</c>, for machines that reach no registry).
+    /// </summary>
+    public ContainerImageSource ContainerImages { get; set; } = ContainerImageSource.Official;
+
+    /// <summary>
     /// How the services start in run mode: <c>auto</c> (default: their built programs, or
     /// <c>dotnet run</c> when an IDE debugs the AppHost), <c>program</c> or <c>dotnetrun</c>.
     /// </summary>
@@ -36,8 +42,9 @@ public sealed class ScaleFastOptions
     public int GatewayPort { get; set; } = 8080;
 
     /// <summary>
-    /// Where local mode keeps the servers' data. Default: <c>/var/lib/scalefast/&lt;app&gt;</c> as root,
-    /// else <c>~/.local/share/scalefast/&lt;app&gt;</c>; data survives restarts like a container volume.
+    /// Where the servers keep their data. Local mode's default: <c>/var/lib/scalefast/&lt;app&gt;</c> as
+    /// root, else <c>~/.local/share/scalefast/&lt;app&gt;</c>; data survives restarts like a container
+    /// volume. Container mode: named volumes, unless this is set (then a directory per server under it).
     /// </summary>
     public string? DataDirectory { get; set; }
 

@@ -13,11 +13,18 @@ internal static partial class InfrastructureExtensions
         var infrastructure = mode == InfrastructureMode.Containers
             ? builder.AddContainerInfrastructure(options)
             : builder.AddLocalInfrastructure(options);
+        var missingTunnelBuilder = mode == InfrastructureMode.Containers && builder.ExecutionContext.IsRunMode
+            ? ContainerRuntimeProbe.MissingTunnelBuilder(builder.Configuration)
+            : null;
 
         builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
         {
             var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ScaleFast.AppHost");
             LogMode(logger, mode, reason);
+            if (missingTunnelBuilder is not null)
+            {
+                LogMissingTunnelBuilder(logger, missingTunnelBuilder);
+            }
             if (infrastructure.DataDirectory is { } directory)
             {
                 LogDataDirectory(logger, directory);
@@ -49,6 +56,9 @@ internal static partial class InfrastructureExtensions
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Infrastructure mode: {Mode} ({Reason}).")]
     private static partial void LogMode(ILogger logger, InfrastructureMode mode, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Container mode: {Problem}.")]
+    private static partial void LogMissingTunnelBuilder(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Local servers keep their data in {Directory} (start with --ScaleFast:CleanStart true to wipe it).")]
     private static partial void LogDataDirectory(ILogger logger, string directory);

@@ -11,14 +11,17 @@ namespace ScaleFast.AppHost.Infrastructure;
 /// <param name="Redis">The <c>redis</c> server.</param>
 /// <param name="RabbitMQ">The <c>rabbitmq</c> broker.</param>
 /// <param name="Mail">The <c>mail</c> SMTP sink (smtp4dev).</param>
-/// <param name="BrokerMetrics">The broker's Prometheus endpoint (queue depths).</param>
+/// <param name="BrokerMetrics">
+/// The broker's Prometheus endpoint (queue depths) as this machine reaches it; none for a container,
+/// whose metrics stay on the container network.
+/// </param>
 public sealed record ScaleFastInfrastructure(
     InfrastructureMode Mode,
     IResourceBuilder<IResourceWithConnectionString> Database,
     IResourceBuilder<IResourceWithConnectionString> Redis,
     IResourceBuilder<IResourceWithConnectionString> RabbitMQ,
     IResourceBuilder<IResourceWithConnectionString> Mail,
-    EndpointReference BrokerMetrics)
+    EndpointReference? BrokerMetrics)
 {
     /// <summary>Local mode: where the servers keep their data.</summary>
     public string? DataDirectory => Local?.DataDirectory;

@@ -19,4 +19,11 @@ internal static class BrokerMetrics
 
     /// <summary>The metric families asked for: queue depths and consumer counts.</summary>
     public static readonly string[] Families = ["queue_coarse_metrics", "queue_consumer_count"];
+
+    /// <summary>
+    /// host:port of the metrics of the <paramref name="broker"/> container on the app's container
+    /// network, where its resource name is its host name. In run mode the port is not published:
+    /// the metrics answer anyone who reaches them, and only Prometheus, beside it, needs them.
+    /// </summary>
+    public static string OnContainerNetwork(IResource broker) => $"{broker.Name}:{ContainerPort}";
 }

@@ -14,7 +14,8 @@ internal static class GrafanaExtensions
     private const string DashboardsDirectory = "/etc/grafana/dashboards";
 
     public static void AddScaleFastGrafana(
-        this IDistributedApplicationBuilder builder, IResourceBuilder<ContainerResource> prometheus, IResourceBuilder<ParameterResource> prometheusPassword)
+        this IDistributedApplicationBuilder builder, ScaleFastOptions options, IResourceBuilder<ContainerResource> prometheus,
+        IResourceBuilder<ParameterResource> prometheusPassword)
     {
         var grafanaDirectory = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "monitoring", "grafana"));
         var password = builder.AddParameter(
@@ -23,7 +24,7 @@ internal static class GrafanaExtensions
         builder.AddContainer(ResourceNames.Grafana, ContainerImage, ContainerTag)
             .WithBindMount(Path.Combine(grafanaDirectory, "provisioning"), "/etc/grafana/provisioning", isReadOnly: true)
             .WithBindMount(Path.Combine(grafanaDirectory, "dashboards"), DashboardsDirectory, isReadOnly: true)
-            .WithVolume("scalefast-grafana-data", "/var/lib/grafana")
+            .WithData(options, (server, directory) => server.WithBindMount(directory, "/var/lib/grafana"), server => server.WithVolume("scalefast-grafana-data", "/var/lib/grafana"))
             .WithEnvironment("GF_SECURITY_ADMIN_USER", "admin")
             .WithEnvironment("GF_SECURITY_ADMIN_PASSWORD", password)
             .WithEnvironment("GF_AUTH_ANONYMOUS_ENABLED", "false")

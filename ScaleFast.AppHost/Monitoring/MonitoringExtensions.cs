@@ -39,7 +39,7 @@ internal static class MonitoringExtensions
         }
         else
         {
-            builder.AddContainerPrometheus(options, rulesDirectory, targets, infrastructure.BrokerMetrics, password);
+            builder.AddContainerPrometheus(options, rulesDirectory, targets, infrastructure.RabbitMQ.Resource, password);
         }
     }
 
@@ -56,40 +56,51 @@ internal static class MonitoringExtensions
             {
                 var directory = resource.DataDirectory;
                 var brokerTls = await brokerClient.WriteAsync(Path.Combine(directory, "tls"), ResourceNames.RabbitMQ, ct);
-                await WriteConfigurationAsync(options, targets, infrastructure.BrokerMetrics, brokerTls, password.Resource, directory, directory,
-                    Path.Combine(rulesDirectory, "*.yml"), t => t, ct);
+                var broker = await AddressAsync(infrastructure.BrokerMetrics!, KnownNetworkIdentifiers.LocalhostNetwork, ct);
+                var files = await RenderConfigurationAsync(options, targets, broker, brokerTls, password.Resource, directory,
+                    Path.Combine(rulesDirectory, "*.yml"), KnownNetworkIdentifiers.LocalhostNetwork, ct);
+                foreach (var (name, contents) in files)
+                {
+                    await File.WriteAllTextAsync(Path.Combine(directory, name), contents, ct);
+                }
             })
             .WithAuthenticatedReadinessCheck(builder, password.Resource);
     }
 
     private static void AddContainerPrometheus(
         this IDistributedApplicationBuilder builder, ScaleFastOptions options, string rulesDirectory,
-        IReadOnlyList<(string Job, IResourceBuilder<IResourceWithEndpoints> Service)> targets, EndpointReference broker,
+        IReadOnlyList<(string Job, IResourceBuilder<IResourceWithEndpoints> Service)> targets, IResource broker,
         IResourceBuilder<ParameterResource> password)
     {
-        // The configuration is generated at each start into the AppHost's obj folder and mounted;
-        // from the container, the services are reached through the host's address.
-        var configDirectory = Path.Combine(builder.AppHostDirectory, "obj", "prometheus");
-        Directory.CreateDirectory(configDirectory);
-
         var prometheus = builder.AddContainer(ResourceNames.Prometheus, ContainerImage, ContainerTag)
-            .WithBindMount(configDirectory, ContainerConfigDirectory, isReadOnly: true)
+            .WithImageFrom(options.ContainerImages, LocalContainerImages.Prometheus)
             .WithBindMount(rulesDirectory, $"{ContainerConfigDirectory}/rules", isReadOnly: true)
-            .WithVolume("scalefast-prometheus-data", "/prometheus")
+            .WithData(options, (server, directory) => server.WithBindMount(directory, "/prometheus"), server => server.WithVolume("scalefast-prometheus-data", "/prometheus"))
+            // Written as the container is created: by then the services' addresses on its network are known.
+            .WithContainerFiles(ContainerConfigDirectory, async (_, ct) =>
+                (await RenderConfigurationAsync(options, targets, BrokerMetrics.OnContainerNetwork(broker), brokerTls: null, password.Resource, ContainerConfigDirectory,
+                    $"{ContainerConfigDirectory}/rules/*.yml", KnownNetworkIdentifiers.DefaultAspireContainerNetwork, ct))
+                .Select(file => (ContainerFileSystemItem)new ContainerFile { Name = file.Key, Contents = file.Value }))
             .WithArgs(
                 $"--config.file={ContainerConfigDirectory}/{PrometheusConfig.ConfigurationFileName}",
                 $"--web.config.file={ContainerConfigDirectory}/{PrometheusConfig.WebConfigFileName}",
                 "--storage.tsdb.path=/prometheus",
                 "--web.enable-lifecycle")
-            .WithContainerRuntimeArgs("--add-host=host.docker.internal:host-gateway")
             .WithHttpEndpoint(targetPort: 9090, name: "http")
             .WithUrlForEndpoint("http", url => url.DisplayText = "Prometheus")
-            .OnBeforeResourceStarted(async (_, _, ct) =>
-                await WriteConfigurationAsync(options, targets, broker, brokerTls: null, password.Resource, configDirectory, ContainerConfigDirectory,
-                    $"{ContainerConfigDirectory}/rules/*.yml", t => t with { Address = $"host.docker.internal:{t.Address.Split(':')[^1]}" }, ct))
             .WithAuthenticatedReadinessCheck(builder, password.Resource);
 
-        builder.AddScaleFastGrafana(prometheus, password);
+        // The services listen on loopback only. Referencing their metrics endpoints is what makes DCP
+        // reach them from the container network, through its container-to-host tunnel.
+        foreach (var (_, service) in targets)
+        {
+            prometheus.WithReference(service.GetEndpoint(ServiceEndpoints.ManagementEndpointName));
+        }
+
+        if (options.ContainerImages == ContainerImageSource.Official)
+        {
+            builder.AddScaleFastGrafana(options, prometheus, password);
+        }
     }
 
     /// <summary>
@@ -122,43 +133,49 @@ internal static class MonitoringExtensions
     }
 
     /// <summary>
-    /// Writes prometheus.yml, web.yml and thresholds.yml into <paramref name="directory"/>. Paths inside them are
-    /// as Prometheus sees them: the directory as <paramref name="directoryAsSeen"/>, the rule files as
-    /// <paramref name="rulesGlobAsSeen"/>, each target's address through <paramref name="addressAsSeen"/>.
+    /// prometheus.yml, web.yml and thresholds.yml by file name. Paths and addresses inside them are as
+    /// Prometheus sees them: the directory as <paramref name="directoryAsSeen"/>, the rule files as
+    /// <paramref name="rulesGlobAsSeen"/>, each service's address as on <paramref name="network"/>,
+    /// the broker's metrics at <paramref name="broker"/> (host:port).
     /// </summary>
-    private static async Task WriteConfigurationAsync(
+    private static async Task<IReadOnlyDictionary<string, string>> RenderConfigurationAsync(
         ScaleFastOptions options,
         IReadOnlyList<(string Job, IResourceBuilder<IResourceWithEndpoints> Service)> targets,
-        EndpointReference broker,
+        string broker,
         CertificateFiles? brokerTls,
         ParameterResource password,
-        string directory,
         string directoryAsSeen,
         string rulesGlobAsSeen,
-        Func<ScrapeTarget, ScrapeTarget> addressAsSeen,
+        NetworkIdentifier network,
         CancellationToken cancellationToken)
     {
-        var brokerTarget = new ScrapeTarget(ResourceNames.RabbitMQ, broker.Resource.Name,
-            (await broker.Property(EndpointProperty.HostAndPort).GetValueAsync(cancellationToken))!, BrokerMetrics.MetricsPath, BrokerMetrics.Families, brokerTls);
-        var scrapeTargets = (await ResolveAsync(targets, cancellationToken)).Append(brokerTarget).Select(addressAsSeen);
+        var brokerTarget = new ScrapeTarget(ResourceNames.RabbitMQ, ResourceNames.RabbitMQ, broker, BrokerMetrics.MetricsPath, BrokerMetrics.Families, brokerTls);
+        var scrapeTargets = (await ResolveAsync(targets, network, cancellationToken)).Append(brokerTarget);
 
-        await File.WriteAllTextAsync(Path.Combine(directory, PrometheusConfig.WebConfigFileName),
-            PrometheusConfig.RenderWebConfig(await password.GetValueAsync(cancellationToken) ?? string.Empty), cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(directory, PrometheusConfig.ThresholdsFileName), PrometheusConfig.RenderThresholds(options), cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(directory, PrometheusConfig.ConfigurationFileName),
-            PrometheusConfig.RenderScrapeConfig(scrapeTargets, rulesGlobAsSeen, $"{directoryAsSeen}/{PrometheusConfig.ThresholdsFileName}"), cancellationToken);
+        return new Dictionary<string, string>
+        {
+            [PrometheusConfig.WebConfigFileName] = PrometheusConfig.RenderWebConfig(await password.GetValueAsync(cancellationToken) ?? string.Empty),
+            [PrometheusConfig.ThresholdsFileName] = PrometheusConfig.RenderThresholds(options),
+            [PrometheusConfig.ConfigurationFileName] =
+                PrometheusConfig.RenderScrapeConfig(scrapeTargets, rulesGlobAsSeen, $"{directoryAsSeen}/{PrometheusConfig.ThresholdsFileName}"),
+        };
     }
 
     private static async Task<IReadOnlyList<ScrapeTarget>> ResolveAsync(
-        IReadOnlyList<(string Job, IResourceBuilder<IResourceWithEndpoints> Service)> targets, CancellationToken cancellationToken)
+        IReadOnlyList<(string Job, IResourceBuilder<IResourceWithEndpoints> Service)> targets, NetworkIdentifier network, CancellationToken cancellationToken)
     {
         var resolved = new List<ScrapeTarget>();
         foreach (var (job, service) in targets)
         {
-            var address = await service.GetEndpoint(ServiceEndpoints.ManagementEndpointName).Property(EndpointProperty.HostAndPort).GetValueAsync(cancellationToken);
-            resolved.Add(new ScrapeTarget(job, service.Resource.Name, address!));
+            var address = await AddressAsync(service.GetEndpoint(ServiceEndpoints.ManagementEndpointName), network, cancellationToken);
+            resolved.Add(new ScrapeTarget(job, service.Resource.Name, address));
         }
 
         return resolved;
     }
+
+    /// <summary>host:port of <paramref name="endpoint"/> as seen from <paramref name="network"/>.</summary>
+    private static async Task<string> AddressAsync(EndpointReference endpoint, NetworkIdentifier network, CancellationToken cancellationToken) =>
+        await new EndpointReference(endpoint.Resource, endpoint.EndpointName, network).Property(EndpointProperty.HostAndPort).GetValueAsync(cancellationToken)
+            ?? throw new InvalidOperationException($"The endpoint '{endpoint.EndpointName}' of '{endpoint.Resource.Name}' has no address on network '{network}'.");
 }
