@@ -19,7 +19,7 @@ public sealed class LifecycleTests
         var data = Directory.CreateTempSubdirectory("scalefast-lifecycle-");
         try
         {
-            var local = await LocalApp.StartOnAsync(data.FullName, Servers, "--ScaleFast:ApiReplicas=1", "--ScaleFast:WorkerReplicas=1");
+            var local = await TestApp.StartOnAsync(data.FullName, Servers, "--ScaleFast:ApiReplicas=1", "--ScaleFast:WorkerReplicas=1");
             IReadOnlyList<ProcessTable.Entry> servers;
             try
             {

@@ -17,7 +17,7 @@ public sealed class PersistenceTests : IDisposable
     [Fact]
     public async Task Data_survives_a_restart_with_new_passwords_and_a_clean_start_wipes_it()
     {
-        await using (var first = await LocalApp.StartOnAsync(_data.FullName, Servers, Small))
+        await using (var first = await TestApp.StartOnAsync(_data.FullName, Servers, Small))
         {
             await ExecuteAsync(first, "CREATE TABLE kept (value text); INSERT INTO kept VALUES ('from the first run')");
             await using var redis = await RedisAsync(first);
@@ -25,7 +25,7 @@ public sealed class PersistenceTests : IDisposable
         }
 
         // New passwords: the servers must take them for the data they kept, or nothing becomes healthy.
-        await using (var second = await LocalApp.StartOnAsync(_data.FullName, Servers,
+        await using (var second = await TestApp.StartOnAsync(_data.FullName, Servers,
             [.. Small, "--Parameters:postgres-password=SecondRunPostgres1", "--Parameters:redis-password=SecondRunRedis1", "--Parameters:rabbitmq-password=SecondRunRabbit1"]))
         {
             Assert.Equal("from the first run", await ScalarAsync(second, "SELECT value FROM kept"));
@@ -33,25 +33,25 @@ public sealed class PersistenceTests : IDisposable
             Assert.Equal("from the first run", (string?)await redis.GetDatabase().StringGetAsync("kept"));
         }
 
-        await using var clean = await LocalApp.StartOnAsync(_data.FullName, Servers, [.. Small, "--ScaleFast:CleanStart=true"]);
+        await using var clean = await TestApp.StartOnAsync(_data.FullName, Servers, [.. Small, "--ScaleFast:CleanStart=true"]);
         Assert.Null(await ScalarAsync(clean, "SELECT to_regclass('kept')::text"));
     }
 
-    private static async Task ExecuteAsync(LocalApp local, string sql)
+    private static async Task ExecuteAsync(TestApp local, string sql)
     {
         await using var source = NpgsqlDataSource.Create((await local.App.GetConnectionStringAsync(ResourceNames.Database))!);
         await using var command = source.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<string?> ScalarAsync(LocalApp local, string sql)
+    private static async Task<string?> ScalarAsync(TestApp local, string sql)
     {
         await using var source = NpgsqlDataSource.Create((await local.App.GetConnectionStringAsync(ResourceNames.Database))!);
         await using var command = source.CreateCommand(sql);
         return await command.ExecuteScalarAsync() as string;
     }
 
-    private static async Task<ConnectionMultiplexer> RedisAsync(LocalApp local) =>
+    private static async Task<ConnectionMultiplexer> RedisAsync(TestApp local) =>
         await ConnectionMultiplexer.ConnectAsync((await local.App.GetConnectionStringAsync(ResourceNames.Redis))!);
 
     public void Dispose() => _data.Delete(recursive: true);

@@ -55,16 +55,7 @@ public sealed class TopologyTests(ScaleFastAppFixture fixture)
     [Fact]
     public async Task The_gateway_forwards_api_requests_to_every_instance()
     {
-        using var client = fixture.App.CreateHttpClient(ResourceNames.Gateway, "http");
-
-        var answered = new List<string>();
-        for (var i = 0; i < 3 * ApiInstances.Length; i++)
-        {
-            var status = await client.GetFromJsonAsync<InstanceStatus>("/api/instance");
-            answered.Add(status!.Instance);
-        }
-
-        Assert.Equal(ApiInstances, answered.Distinct().Order());
+        Assert.Equal(ApiInstances, await fixture.App.InstancesAnsweringTheGatewayAsync(3 * ApiInstances.Length));
     }
 
     [Theory]

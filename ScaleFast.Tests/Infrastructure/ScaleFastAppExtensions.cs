@@ -38,6 +38,19 @@ internal static class ScaleFastAppExtensions
         return client;
     }
 
+    /// <summary>The API instances that answered <paramref name="requests"/> GETs of <c>/api/instance</c> through the gateway, in order of name.</summary>
+    public static async Task<IReadOnlyList<string>> InstancesAnsweringTheGatewayAsync(this DistributedApplication app, int requests)
+    {
+        using var gateway = app.CreateHttpClient(ResourceNames.Gateway, "http");
+        var answered = new HashSet<string>();
+        for (var i = 0; i < requests; i++)
+        {
+            answered.Add((await gateway.GetFromJsonAsync<ScaleFast.Tests.Api.InstanceDto>("/api/instance"))!.Instance);
+        }
+
+        return [.. answered.Order()];
+    }
+
     public static async Task<NpgsqlConnection> OpenDatabaseAsync(this DistributedApplication app)
     {
         var connection = new NpgsqlConnection(await app.GetConnectionStringAsync(ResourceNames.Database));

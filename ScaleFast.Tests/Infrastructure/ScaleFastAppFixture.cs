@@ -3,16 +3,16 @@ namespace ScaleFast.Tests.Infrastructure;
 /// <summary>One started local-mode ScaleFast app, shared by every test of <see cref="ScaleFastAppCollection"/>.</summary>
 public class ScaleFastAppFixture : IAsyncLifetime
 {
-    private LocalApp? _local;
+    private TestApp? _local;
 
-    public LocalApp Local => _local ?? throw new InvalidOperationException("The app has not started.");
+    public TestApp Local => _local ?? throw new InvalidOperationException("The app has not started.");
 
     public DistributedApplication App => Local.App;
 
     /// <summary>AppHost arguments on top of local mode; a derived fixture turns knobs with them.</summary>
     protected virtual string[] Arguments => [];
 
-    public async Task InitializeAsync() => _local = await LocalApp.StartAsync(Arguments);
+    public async Task InitializeAsync() => _local = await TestApp.StartAsync(Arguments);
 
     public async Task DisposeAsync()
     {

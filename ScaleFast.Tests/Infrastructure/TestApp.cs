@@ -4,14 +4,15 @@ using Microsoft.Extensions.Logging;
 namespace ScaleFast.Tests.Infrastructure;
 
 /// <summary>
-/// The ScaleFast AppHost started in local mode through <c>DistributedApplicationTestingBuilder</c>,
-/// with throw-away data directories, waited on until every resource (or those a test names) is healthy.
+/// The ScaleFast AppHost started through <c>DistributedApplicationTestingBuilder</c>, in local mode
+/// unless the arguments choose containers, with throw-away data directories, waited on until every
+/// resource (or those a test names) is healthy.
 /// </summary>
-public sealed class LocalApp : IAsyncDisposable
+public sealed class TestApp : IAsyncDisposable
 {
     private readonly bool _ownsDataDirectory;
 
-    private LocalApp(DistributedApplication app, string dataDirectory, bool ownsDataDirectory)
+    private TestApp(DistributedApplication app, string dataDirectory, bool ownsDataDirectory)
     {
         App = app;
         DataDirectory = dataDirectory;
@@ -26,28 +27,28 @@ public sealed class LocalApp : IAsyncDisposable
     public string DataDirectory { get; }
 
     /// <summary>Starts the app with a throw-away data directory, deleted when the app is disposed.</summary>
-    public static Task<LocalApp> StartAsync(params string[] extraArguments) =>
+    public static Task<TestApp> StartAsync(params string[] extraArguments) =>
         StartAsync(Directory.CreateTempSubdirectory("scalefast-test-").FullName, ownsDataDirectory: true, extraArguments);
 
     /// <summary>
     /// Starts the app with a throw-away data directory and waits for <paramref name="resources"/>
     /// only (the servers a test is about): the rest goes on starting, and stops with the app.
     /// </summary>
-    public static Task<LocalApp> StartAsync(IReadOnlyCollection<string> resources, params string[] extraArguments) =>
+    public static Task<TestApp> StartAsync(IReadOnlyCollection<string> resources, params string[] extraArguments) =>
         StartAsync(Directory.CreateTempSubdirectory("scalefast-test-").FullName, ownsDataDirectory: true, extraArguments, resources);
 
     /// <summary>Starts the app on a data directory the caller owns (to restart on the same data).</summary>
-    public static Task<LocalApp> StartOnAsync(string dataDirectory, params string[] extraArguments) =>
+    public static Task<TestApp> StartOnAsync(string dataDirectory, params string[] extraArguments) =>
         StartAsync(dataDirectory, ownsDataDirectory: false, extraArguments);
 
     /// <summary>
     /// Starts the app on a data directory the caller owns and waits for <paramref name="resources"/>
     /// only (the servers a test is about): the rest goes on starting, and stops with the app.
     /// </summary>
-    public static Task<LocalApp> StartOnAsync(string dataDirectory, IReadOnlyCollection<string> resources, params string[] extraArguments) =>
+    public static Task<TestApp> StartOnAsync(string dataDirectory, IReadOnlyCollection<string> resources, params string[] extraArguments) =>
         StartAsync(dataDirectory, ownsDataDirectory: false, extraArguments, resources);
 
-    private static async Task<LocalApp> StartAsync(
+    private static async Task<TestApp> StartAsync(
         string dataDirectory, bool ownsDataDirectory, string[] extraArguments, IReadOnlyCollection<string>? resources = null)
     {
         string[] arguments =
@@ -65,7 +66,7 @@ public sealed class LocalApp : IAsyncDisposable
             .AddFilter("Aspire.Hosting.Dcp", LogLevel.Error));
 
         var app = await builder.BuildAsync();
-        var local = new LocalApp(app, dataDirectory, ownsDataDirectory);
+        var local = new TestApp(app, dataDirectory, ownsDataDirectory);
         local.Logs = ResourceLogs.Watch(app, local.ResourceNames);
         try
         {
@@ -109,6 +110,21 @@ public sealed class LocalApp : IAsyncDisposable
         return text.ToString();
     }
 
+    /// <summary>Container mode's servers, killed as local mode's are (the engine then removes them at once).</summary>
+    private async Task KillContainersAsync()
+    {
+        var containers = ResourceNames
+            .Select(name => App.ResourceNotifications.TryGetCurrentState(name, out var state)
+                ? state.Snapshot.Properties.FirstOrDefault(p => p.Name == "container.id")?.Value?.ToString()
+                : null)
+            .OfType<string>()
+            .ToList();
+        if (containers.Count > 0)
+        {
+            await Command.RunAsync("docker", ["kill", .. containers]);
+        }
+    }
+
     /// <summary>
     /// Stops the app. On a throw-away data directory the servers are killed first: their data is
     /// deleted next, and a clean stop costs the suite 6 s per app (RabbitMQ 3.10's management agent
@@ -124,6 +140,8 @@ public sealed class LocalApp : IAsyncDisposable
             {
                 ProcessTable.Kill(server.Pid);
             }
+
+            await KillContainersAsync();
         }
 
         await App.DisposeAsync();

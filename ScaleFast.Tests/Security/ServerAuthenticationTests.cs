@@ -9,7 +9,6 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using ScaleFast.AppHost.Infrastructure;
 using ScaleFast.AppHost.Monitoring;
-using ScaleFast.Hosting.Local;
 using ScaleFast.Tests.Infrastructure;
 
 namespace ScaleFast.Tests.Security;
@@ -17,19 +16,22 @@ namespace ScaleFast.Tests.Security;
 /// <summary>
 /// Every server of the app refuses a client without its credentials and one with wrong ones, in
 /// the server's own protocol; each test also shows the right credentials get in, so that a
-/// refusal means the credentials, not a closed port.
+/// refusal means the credentials, not a closed port. Run in each mode (local processes, containers).
 /// </summary>
-[Collection(ScaleFastAppCollection.Name)]
-public sealed class ServerAuthenticationTests(ScaleFastAppFixture fixture)
+public abstract class ServerAuthenticationTests
 {
-    private const string WrongPassword = "not-the-password";
+    protected const string WrongPassword = "not-the-password";
+
+    /// <summary>The started app whose servers are tried.</summary>
+    protected abstract DistributedApplication App { get; }
 
     [Fact]
     public async Task Redis_answers_nothing_before_AUTH_and_refuses_a_wrong_password()
     {
-        var settings = (await fixture.App.GetConnectionStringAsync(ResourceNames.Redis))!.Split(',');
+        var settings = (await App.GetConnectionStringAsync(ResourceNames.Redis))!.Split(',');
         var password = settings.Single(s => s.StartsWith("password=", StringComparison.Ordinal))["password=".Length..];
-        await using var redis = await LineClient.ConnectAsync(Endpoint(settings[0]));
+        // Aspire's Redis container speaks TLS on its main port when a development certificate exists.
+        await using var redis = await LineClient.ConnectAsync(Endpoint(settings[0]), tls: settings.Contains("ssl=true"));
 
         Assert.StartsWith("-NOAUTH", await redis.AskAsync("PING"), StringComparison.Ordinal);
         Assert.StartsWith("-NOAUTH", await redis.AskAsync("GET scalefast:anything"), StringComparison.Ordinal);
@@ -42,7 +44,7 @@ public sealed class ServerAuthenticationTests(ScaleFastAppFixture fixture)
     [Fact]
     public async Task Postgres_asks_every_client_for_the_password()
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(await fixture.App.GetConnectionStringAsync(ResourceNames.Database));
+        var connectionString = new NpgsqlConnectionStringBuilder(await App.GetConnectionStringAsync(ResourceNames.Database));
         var password = connectionString.Password;
 
         connectionString.Password = null;
@@ -60,7 +62,7 @@ public sealed class ServerAuthenticationTests(ScaleFastAppFixture fixture)
     [Fact]
     public async Task RabbitMQ_refuses_guest_and_a_wrong_password_over_AMQP()
     {
-        var uri = new Uri((await fixture.App.GetConnectionStringAsync(ResourceNames.RabbitMQ))!);
+        var uri = new Uri((await App.GetConnectionStringAsync(ResourceNames.RabbitMQ))!);
         var user = Uri.UnescapeDataString(uri.UserInfo.Split(':')[0]);
         var password = Uri.UnescapeDataString(uri.UserInfo.Split(':')[1]);
 
@@ -77,8 +79,8 @@ public sealed class ServerAuthenticationTests(ScaleFastAppFixture fixture)
     [Fact]
     public async Task RabbitMQ_management_API_asks_for_the_broker_user()
     {
-        var uri = new Uri((await fixture.App.GetConnectionStringAsync(ResourceNames.RabbitMQ))!);
-        using var management = fixture.App.CreateHttpClient(ResourceNames.RabbitMQ, "management");
+        var uri = new Uri((await App.GetConnectionStringAsync(ResourceNames.RabbitMQ))!);
+        using var management = App.CreateHttpClient(ResourceNames.RabbitMQ, "management");
 
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(management, "/api/overview", authorization: null));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(management, "/api/overview", Basic("guest", "guest")));
@@ -87,42 +89,9 @@ public sealed class ServerAuthenticationTests(ScaleFastAppFixture fixture)
     }
 
     [Fact]
-    public async Task RabbitMQ_metrics_take_only_a_client_certificate_of_the_brokers_own_authority()
-    {
-        var metrics = fixture.App.GetEndpoint(ResourceNames.RabbitMQ, BrokerMetrics.EndpointName);
-        var path = $"{BrokerMetrics.MetricsPath}?family=queue_coarse_metrics";
-
-        // Plain HTTP: the listener speaks TLS only.
-        using (var plain = new HttpClient())
-        {
-            await Assert.ThrowsAsync<HttpRequestException>(() => plain.GetAsync(new UriBuilder(metrics) { Scheme = "http" }.Uri + path[1..]));
-        }
-
-        // Prometheus' own certificate, as the AppHost wrote it for the scrape, and the authority
-        // the broker's certificate comes from.
-        var tls = Path.Combine(fixture.Local.DataDirectory, ResourceNames.Prometheus, "tls");
-        var own = new IssuedCertificate(
-            await File.ReadAllTextAsync(Path.Combine(tls, "rabbitmq.crt")),
-            await File.ReadAllTextAsync(Path.Combine(tls, "rabbitmq.key")),
-            await File.ReadAllTextAsync(Path.Combine(tls, "rabbitmq-ca.crt")));
-
-        // TLS without a client certificate, and with one another authority signed.
-        using var stranger = LocalCertificateAuthority.Create("stranger");
-        foreach (var certificate in new[] { null, stranger.IssueClient("prometheus") })
-        {
-            using var client = MetricsClient(own.AuthorityPem, certificate);
-            await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri(metrics, path)));
-        }
-
-        using var prometheus = MetricsClient(own.AuthorityPem, own);
-        using var scraped = await prometheus.GetAsync(new Uri(metrics, path));
-        Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
-    }
-
-    [Fact]
     public async Task The_mail_sink_takes_no_message_without_authentication()
     {
-        var settings = new DbConnectionStringBuilder { ConnectionString = await fixture.App.GetConnectionStringAsync(ResourceNames.Mail) };
+        var settings = new DbConnectionStringBuilder { ConnectionString = await App.GetConnectionStringAsync(ResourceNames.Mail) };
         var (user, password) = ((string)settings["Username"], (string)settings["Password"]);
         var endpoint = new Uri($"smtp://{settings["Endpoint"].ToString()!.Split("://")[^1]}");
         await using var smtp = await LineClient.ConnectAsync(new DnsEndPoint(endpoint.Host, endpoint.Port));
@@ -137,8 +106,8 @@ public sealed class ServerAuthenticationTests(ScaleFastAppFixture fixture)
     [Fact]
     public async Task The_mail_sinks_web_UI_asks_for_its_user()
     {
-        var settings = new DbConnectionStringBuilder { ConnectionString = await fixture.App.GetConnectionStringAsync(ResourceNames.Mail) };
-        using var web = fixture.App.CreateHttpClient(ResourceNames.Mail, "http");
+        var settings = new DbConnectionStringBuilder { ConnectionString = await App.GetConnectionStringAsync(ResourceNames.Mail) };
+        using var web = App.CreateHttpClient(ResourceNames.Mail, "http");
 
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(web, "/api/messages", authorization: null));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(web, "/api/messages", Basic((string)settings["Username"], WrongPassword)));
@@ -148,8 +117,8 @@ public sealed class ServerAuthenticationTests(ScaleFastAppFixture fixture)
     [Fact]
     public async Task Prometheus_asks_for_its_user_on_the_UI_and_the_API()
     {
-        using var prometheus = fixture.App.CreateHttpClient(ResourceNames.Prometheus, "http");
-        var password = await fixture.App.GetParameterAsync(MonitoringExtensions.PasswordParameter);
+        using var prometheus = App.CreateHttpClient(ResourceNames.Prometheus, "http");
+        var password = await App.GetParameterAsync(MonitoringExtensions.PasswordParameter);
 
         foreach (var path in new[] { "/-/ready", "/api/v1/query?query=up" })
         {
@@ -178,24 +147,7 @@ public sealed class ServerAuthenticationTests(ScaleFastAppFixture fixture)
         }
     }
 
-    /// <summary>A client that trusts the broker's authority (<paramref name="authorityPem"/>) and presents <paramref name="certificate"/>.</summary>
-    private static HttpClient MetricsClient(string authorityPem, IssuedCertificate? certificate)
-    {
-        var chainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-        chainPolicy.CustomTrustStore.Add(X509Certificate2.CreateFromPem(authorityPem));
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = chainPolicy },
-        };
-        if (certificate is not null)
-        {
-            handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPem(certificate.CertificatePem, certificate.KeyPem)];
-        }
-
-        return new HttpClient(handler) { Timeout = TestSettings.RequestTimeout };
-    }
-
-    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string path, AuthenticationHeaderValue? authorization)
+    protected static async Task<HttpStatusCode> StatusAsync(HttpClient client, string path, AuthenticationHeaderValue? authorization)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = authorization;
@@ -203,7 +155,7 @@ public sealed class ServerAuthenticationTests(ScaleFastAppFixture fixture)
         return response.StatusCode;
     }
 
-    private static AuthenticationHeaderValue Basic(string user, string password) =>
+    protected static AuthenticationHeaderValue Basic(string user, string password) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
 
     private static string Plain(string user, string password) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{user}\0{password}"));
@@ -217,23 +169,43 @@ public sealed class ServerAuthenticationTests(ScaleFastAppFixture fixture)
     /// <summary>A line protocol client (Redis' inline commands, SMTP): one line out, one line back.</summary>
     private sealed class LineClient : IAsyncDisposable
     {
+        private const string AspNetDevelopmentCertificateOid = "1.3.6.1.4.1.311.84.1.1";
+
         private readonly TcpClient _tcp;
+        private readonly Stream _stream;
         private readonly StreamReader _reader;
         private readonly StreamWriter _writer;
 
-        private LineClient(TcpClient tcp)
+        private LineClient(TcpClient tcp, Stream stream)
         {
             _tcp = tcp;
-            _reader = new StreamReader(tcp.GetStream(), Encoding.ASCII);
-            _writer = new StreamWriter(tcp.GetStream(), Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+            _stream = stream;
+            _reader = new StreamReader(stream, Encoding.ASCII);
+            _writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
         }
 
-        public static async Task<LineClient> ConnectAsync(DnsEndPoint endpoint)
+        /// <summary>Connects, over TLS when <paramref name="tls"/>: the server shows this machine's development certificate, which Aspire gives it.</summary>
+        public static async Task<LineClient> ConnectAsync(DnsEndPoint endpoint, bool tls = false)
         {
             var tcp = new TcpClient();
             await tcp.ConnectAsync(endpoint.Host, endpoint.Port);
             tcp.ReceiveTimeout = (int)TestSettings.RequestTimeout.TotalMilliseconds;
-            return new LineClient(tcp);
+            Stream stream = tcp.GetStream();
+            if (tls)
+            {
+                var secure = new SslStream(stream, leaveInnerStreamOpen: false, (_, certificate, _, _) => IsDevelopmentCertificate(certificate));
+                await secure.AuthenticateAsClientAsync(endpoint.Host);
+                stream = secure;
+            }
+
+            return new LineClient(tcp, stream);
+        }
+
+        private static bool IsDevelopmentCertificate(X509Certificate? certificate)
+        {
+            using var store = new X509Store(StoreName.My, StoreLocation.CurrentUser);
+            store.Open(OpenFlags.ReadOnly);
+            return certificate is not null && store.Certificates.Any(c => c.Extensions[AspNetDevelopmentCertificateOid] is not null && c.Thumbprint == certificate.GetCertHashString());
         }
 
         public async Task<string> AskAsync(string line)
@@ -255,10 +227,10 @@ public sealed class ServerAuthenticationTests(ScaleFastAppFixture fixture)
             return line;
         }
 
-        public ValueTask DisposeAsync()
+        public async ValueTask DisposeAsync()
         {
+            await _stream.DisposeAsync();
             _tcp.Dispose();
-            return ValueTask.CompletedTask;
         }
     }
 }
