@@ -6,7 +6,7 @@
 #   eng/prerequisites.sh test                      what ./test.sh needs: the local servers; Node.js,
 #       the schema validator's packages and a pinned kubectl and helm for the Kubernetes tests;
 #       the script linter; and for the container tier a Docker engine, mmdebstrap and the images
-#       eng/container-images.sh builds.
+#       eng/container-images.sh builds, and a registry of this machine's own for the service images' base.
 # Debian packages come from apt-get, as root or with sudo when it needs no password; otherwise the
 # script prints the command to run and fails. The .NET tools (smtp4dev) come from the tool manifest.
 set -euo pipefail
@@ -71,6 +71,9 @@ else
     # The container tier: an engine (unless one is installed already), and mmdebstrap for its images.
     has dockerd || engine_answers || missing+=(docker.io)
     has mmdebstrap || missing+=(mmdebstrap)
+    # The service images' base is read from a registry of this machine's own (eng/service-images.sh).
+    has docker-registry || missing+=(docker-registry)
+    has curl || missing+=(curl)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -143,7 +146,7 @@ if ! engine_answers; then
     engine_answers || { echo "dockerd did not start: see /var/log/scalefast/dockerd.log" >&2; exit 1; }
 fi
 status=0
-eng/container-images.sh | sed 's/^/  image: /' || status=$?
+{ eng/container-images.sh && eng/service-images.sh --local --prepare; } | sed 's/^/  image: /' || status=$?
 if [ -n "$started_engine" ]; then
     kill "$started_engine"
     wait "$started_engine" || true

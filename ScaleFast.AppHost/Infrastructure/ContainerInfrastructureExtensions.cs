@@ -16,11 +16,18 @@ internal static class ContainerInfrastructureExtensions
     public static ScaleFastInfrastructure AddContainerInfrastructure(this IDistributedApplicationBuilder builder, ScaleFastOptions options)
     {
         var images = options.ContainerImages;
-        var database = builder.AddPostgres(ResourceNames.Postgres)
+        var postgres = builder.AddPostgres(ResourceNames.Postgres)
             .WithImageFrom(images, LocalContainerImages.Postgres)
             .WithData(options, (server, directory) => server.WithDataBindMount(directory), server => server.WithDataVolume())
-            .WithArgs("-c", $"max_connections={options.DatabaseMaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture)}")
-            .AddDatabase(ResourceNames.Database);
+            .WithArgs("-c", $"max_connections={options.DatabaseMaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            // Running, the AppHost creates the database once the server is ready; deployed, nothing
+            // does: the image creates it at its first start.
+            postgres.WithEnvironment("POSTGRES_DB", ResourceNames.Database);
+        }
+
+        var database = postgres.AddDatabase(ResourceNames.Database);
 
         var redis = builder.AddRedis(ResourceNames.Redis)
             .WithImageFrom(images, LocalContainerImages.Redis)

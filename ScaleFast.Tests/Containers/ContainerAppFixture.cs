@@ -9,6 +9,8 @@ namespace ScaleFast.Tests.Containers;
 /// </summary>
 public sealed class ContainerAppFixture : IAsyncLifetime
 {
+    public const int ApiReplicas = 2;
+
     private DockerEngine? _engine;
     private TestApp? _app;
 
@@ -19,7 +21,9 @@ public sealed class ContainerAppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _engine = await DockerEngine.StartAsync();
-        _app = await TestApp.StartAsync("--ScaleFast:Infrastructure=containers", "--ScaleFast:ContainerImages=Local");
+        // Two API instances are enough to see balancing, one worker to see an order's email.
+        _app = await TestApp.StartAsync(
+            "--ScaleFast:Infrastructure=containers", "--ScaleFast:ContainerImages=Local", $"--ScaleFast:ApiReplicas={ApiReplicas}", "--ScaleFast:WorkerReplicas=1");
     }
 
     public async Task DisposeAsync()

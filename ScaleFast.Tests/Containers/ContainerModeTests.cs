@@ -16,7 +16,7 @@ namespace ScaleFast.Tests.Containers;
 [Collection(ContainerAppCollection.Name)]
 public sealed partial class ContainerModeTests(ContainerAppFixture fixture)
 {
-    private static readonly string[] ApiInstances = ["api-0", "api-1", "api-2"];
+    private static readonly string[] ApiInstances = [.. Enumerable.Range(0, ContainerAppFixture.ApiReplicas).Select(ResourceNames.Api)];
 
     private static readonly Dictionary<string, string> Images = new()
     {
@@ -84,7 +84,7 @@ public sealed partial class ContainerModeTests(ContainerAppFixture fixture)
     public async Task Prometheus_scrapes_every_instance_through_the_tunnel_and_the_broker_on_the_container_network()
     {
         using var prometheus = await App.CreatePrometheusClientAsync();
-        string[] expected = [.. ApiInstances, "worker-0", "worker-1", ResourceNames.Gateway, ResourceNames.RabbitMQ];
+        string[] expected = [.. ApiInstances, ResourceNames.Worker(0), ResourceNames.Gateway, ResourceNames.RabbitMQ];
 
         var targets = await Eventually.ReadAsync(async () =>
         {

@@ -29,6 +29,15 @@ public sealed class PublishedKubernetes : IAsyncLifetime
     ];
 
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("scalefast-k8s-");
+    private readonly IReadOnlyList<string> _knobs;
+
+    public PublishedKubernetes()
+        : this(Knobs)
+    {
+    }
+
+    /// <summary>Published with <paramref name="knobs"/> instead of <see cref="Knobs"/>.</summary>
+    public PublishedKubernetes(IReadOnlyList<string> knobs) => _knobs = knobs;
 
     public string OutputDirectory => Path.Combine(_root.FullName, "k8s");
 
@@ -37,7 +46,7 @@ public sealed class PublishedKubernetes : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var publishing = await PublishAsync(OutputDirectory, Knobs);
+        var publishing = await PublishAsync(OutputDirectory, _knobs);
         Assert.True(publishing.ExitCode == 0, publishing.StandardOutput + publishing.StandardError);
 
         // What a user writes: a value for each key the example lists.
