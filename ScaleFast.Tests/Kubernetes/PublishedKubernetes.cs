@@ -37,7 +37,7 @@ public sealed class PublishedKubernetes : IAsyncLifetime
     }
 
     /// <summary>Published with <paramref name="knobs"/> instead of <see cref="Knobs"/>.</summary>
-    public PublishedKubernetes(IReadOnlyList<string> knobs) => _knobs = knobs;
+    internal PublishedKubernetes(IReadOnlyList<string> knobs) => _knobs = knobs;
 
     public string OutputDirectory => Path.Combine(_root.FullName, "k8s");
 
