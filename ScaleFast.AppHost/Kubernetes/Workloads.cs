@@ -62,6 +62,13 @@ internal sealed class Workloads(ClusterLayout layout, ScaleFastOptions options, 
         // The public Service carries only the external endpoints: health and metrics stay inside.
         var publicService = Service(kind.Name, kind.Name, headless: false, scraped: false, [.. external.Select(e => ServicePort(e, kind.Representative, published: true))]);
         publicService.Spec.Type = layout.Options.GatewayServiceType;
+        if (publicService.Spec.Type != "ClusterIP")
+        {
+            // The client's own address reaches the pods (not the node's, after kube-proxy's SNAT): the
+            // limiter and IpHash tell clients apart by it.
+            publicService.Spec.ExternalTrafficPolicy = "Local";
+        }
+
         return [deployment, pods, publicService];
     }
 

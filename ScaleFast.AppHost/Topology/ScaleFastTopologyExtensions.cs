@@ -90,6 +90,13 @@ public static class ScaleFastTopologyExtensions
                 .AsScaleFastService(builder, options, port: options.GatewayPort)
                 // Its http endpoint only: health and metrics stay internal, as on every service.
                 .WithEndpoint("http", endpoint => endpoint.IsExternal = true);
+            if (gateway is IResourceBuilder<ProjectResource> published)
+            {
+                // The gateway is the edge: it believes X-Forwarded-For only from Gateway:TrustedProxies.
+                // Aspire's default for a published project (ASPNETCORE_FORWARDEDHEADERS_ENABLED) would
+                // believe it from anyone, and a client could pick its own address past the limiter.
+                published.DisableForwardedHeaders();
+            }
 
             gateway.WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
                 .WithConfigurationSections(builder.Configuration, ServiceSettings.GatewaySections)

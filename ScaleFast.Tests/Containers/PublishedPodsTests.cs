@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using k8s.Models;
 using ScaleFast.Tests.Api;
 using ScaleFast.Tests.Infrastructure;
+using ScaleFast.Tests.Kubernetes;
 
 namespace ScaleFast.Tests.Containers;
 
@@ -55,6 +57,41 @@ public sealed class PublishedPodsTests(PublishedPodsFixture fixture)
 
         Assert.Equal("api-0", answer?.Instance);
     }
+
+    [Fact]
+    public async Task A_client_outside_cannot_escape_its_read_limit_by_naming_itself_in_X_Forwarded_For()
+    {
+        // The published knobs give 123 reads a window; the requests come from the Docker host, not a trusted proxy.
+        var limit = int.Parse(PublishedKubernetes.Knobs[Array.IndexOf(PublishedKubernetes.Knobs, "--Gateway:RateLimiting:ReadsPerWindow") + 1], CultureInfo.InvariantCulture);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fixture.Pods.Pods["gateway-0"].Ports[8080]}") };
+        await WaitUntilTheGatewayAnswersAsync(http);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i <= limit; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/instance");
+            request.Headers.Add("X-Forwarded-For", $"198.51.100.{i % 250}, 203.0.113.{i / 250}");
+            using var response = await http.SendAsync(request);
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        Assert.True(statuses.Count(s => s == HttpStatusCode.OK) < limit + 1, "Every spoofed address was a new client.");
+    }
+
+    private static async Task WaitUntilTheGatewayAnswersAsync(HttpClient http) =>
+        await Eventually.ReadAsync(async () =>
+        {
+            try
+            {
+                using var response = await http.GetAsync("/api/instance");
+                return response.StatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return HttpStatusCode.ServiceUnavailable;
+            }
+        }, status => status == HttpStatusCode.OK, ReadyWithin, TimeSpan.FromSeconds(2));
 
     private static async Task<bool> ReadyAsync(HttpClient http, V1Probe probe, IReadOnlyDictionary<int, int> ports)
     {

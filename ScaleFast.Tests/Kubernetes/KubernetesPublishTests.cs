@@ -94,6 +94,8 @@ public sealed class KubernetesPublishTests(PublishedKubernetes published) : ICla
         var gateway = Spec("service-gateway.yaml");
         Assert.Equal("LoadBalancer", gateway["type"]!.ToString());
         Assert.Equal(["8080"], gateway["ports"]!.AsArray().Select(p => p!["port"]!.ToString()));
+        // Clients reach the pods with their own addresses, the ones the limiter and IpHash tell apart.
+        Assert.Equal("Local", gateway["externalTrafficPolicy"]!.ToString());
     }
 
     [Fact]
