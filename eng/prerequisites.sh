@@ -74,6 +74,8 @@ else
     # The service images' base is read from a registry of this machine's own (eng/service-images.sh).
     has docker-registry || missing+=(docker-registry)
     has curl || missing+=(curl)
+    # ForwardedForTests put a client in a network namespace of their own.
+    has ip || missing+=(iproute2)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
