@@ -25,16 +25,11 @@ public sealed class SetupErrorTests : IDisposable
         Assert.DoesNotContain("   at ", result.StandardError, StringComparison.Ordinal);
     }
 
-    [Fact]
+    // Only root switches the servers to their own users; as anyone else the servers run as that
+    // user and can enter whatever it can.
+    [RootFact]
     public async Task A_data_directory_the_servers_system_users_cannot_enter_is_refused_with_the_fix()
     {
-        // Only root switches the servers to their own users (CI runs as root); as anyone else the
-        // servers run as that user and can enter whatever it can.
-        if (!Environment.IsPrivilegedProcess)
-        {
-            return;
-        }
-
         var closed = _data.CreateSubdirectory("closed");
         File.SetUnixFileMode(closed.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 

@@ -64,7 +64,7 @@ public sealed class PublishedPodsTests(PublishedPodsFixture fixture)
         // The published knobs give 123 reads a window; the requests come from the Docker host, not a trusted proxy.
         var limit = int.Parse(PublishedKubernetes.Knobs[Array.IndexOf(PublishedKubernetes.Knobs, "--Gateway:RateLimiting:ReadsPerWindow") + 1], CultureInfo.InvariantCulture);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fixture.Pods.Pods["gateway-0"].Ports[8080]}") };
-        await WaitUntilTheGatewayAnswersAsync(http);
+        Assert.Equal(HttpStatusCode.OK, await WhenTheGatewayAnswersAsync(http));
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i <= limit; i++)
@@ -79,8 +79,8 @@ public sealed class PublishedPodsTests(PublishedPodsFixture fixture)
         Assert.True(statuses.Count(s => s == HttpStatusCode.OK) < limit + 1, "Every spoofed address was a new client.");
     }
 
-    private static async Task WaitUntilTheGatewayAnswersAsync(HttpClient http) =>
-        await Eventually.ReadAsync(async () =>
+    private static Task<HttpStatusCode> WhenTheGatewayAnswersAsync(HttpClient http) =>
+        Eventually.ReadAsync(async () =>
         {
             try
             {

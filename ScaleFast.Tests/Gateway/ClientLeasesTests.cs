@@ -188,7 +188,7 @@ public sealed class ClientLeasesTests(ITestOutputHelper output)
         Assert.InRange(taken, Limit - 1 - lease, Limit - 1);
         Assert.Equal(Limit - 1 - taken, later);
         Assert.InRange(elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(2) + RateLimitingExtensions.SweepPeriod + TimeSpan.FromMilliseconds(900));
-        await Eventually.ReadAsync(() => Task.FromResult(first.Count), n => n == 0, TimeSpan.FromSeconds(3));
+        Assert.Equal(0, await Eventually.ReadAsync(() => Task.FromResult(first.Count), n => n == 0, TimeSpan.FromSeconds(3)));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class ForwardedForTests
 {
     private const int Reads = 5;
 
-    [Fact]
+    [RootFact]
     public async Task An_untrusted_client_is_limited_and_forwarded_as_itself_whatever_it_claims()
     {
         await using var space = await NetworkNamespace.CreateAsync();
@@ -35,7 +35,7 @@ public sealed class ForwardedForTests
         Assert.Equal(429, answers[^1].Status);
     }
 
-    [Fact]
+    [RootFact]
     public async Task A_trusted_proxys_forwarded_clients_are_each_their_own()
     {
         await using var space = await NetworkNamespace.CreateAsync();

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using ScaleFast.Hosting.Local;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Model;
 
 namespace ScaleFast.Tests.Gateway;
 
@@ -40,6 +42,10 @@ public sealed class PassiveHealthTests
         {
             Assert.Equal("steady", await client.GetStringAsync("/api/instance"));
         }
+
+        // Out by the passive check itself (the retry alone would also have given 20 steady answers).
+        Assert.True(gateway.Services.GetRequiredService<IProxyStateLookup>().TryGetCluster("api", out var cluster));
+        Assert.Equal(DestinationHealth.Unhealthy, cluster.Destinations["away"].Health.Passive);
 
         await using var back = await ReplicaAsync($"http://127.0.0.1:{port}", "away");
         var clock = Stopwatch.StartNew();
