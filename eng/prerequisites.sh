@@ -71,6 +71,10 @@ else
     # The container tier: an engine (unless one is installed already), and mmdebstrap for its images.
     has dockerd || engine_answers || missing+=(docker.io)
     has mmdebstrap || missing+=(mmdebstrap)
+    # Aspire's orchestrator builds its tunnel image with buildx; Ubuntu packages it, Debian 12 does not.
+    if ! { has docker && docker buildx version >/dev/null 2>&1; } && has apt-cache && apt-cache show docker-buildx >/dev/null 2>&1; then
+        missing+=(docker-buildx)
+    fi
     # The service images' base is read from a registry of this machine's own (eng/service-images.sh).
     has docker-registry || missing+=(docker-registry)
     has curl || missing+=(curl)

@@ -25,6 +25,16 @@ internal static class LocalContainerImages
     public const string Prometheus = "scalefast-local/prometheus";
     public const string Smtp4dev = "scalefast-local/smtp4dev";
 
+    /// <summary>Each server's local image with its tag, by resource name.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ByServer = new Dictionary<string, string>
+    {
+        [ResourceNames.Postgres] = $"{Postgres}:{Tag}",
+        [ResourceNames.Redis] = $"{Redis}:{Tag}",
+        [ResourceNames.RabbitMQ] = $"{RabbitMQ}:{Tag}",
+        [ResourceNames.Mail] = $"{Smtp4dev}:{Tag}",
+        [ResourceNames.Prometheus] = $"{Prometheus}:{Tag}",
+    };
+
     /// <summary>Runs <paramref name="image"/> instead of the official image when the local images are chosen.</summary>
     public static IResourceBuilder<T> WithImageFrom<T>(this IResourceBuilder<T> server, ContainerImageSource source, string image)
         where T : ContainerResource =>

@@ -18,21 +18,14 @@ public sealed partial class ContainerModeTests(ContainerAppFixture fixture)
 {
     private static readonly string[] ApiInstances = [.. Enumerable.Range(0, ContainerAppFixture.ApiReplicas).Select(ResourceNames.Api)];
 
-    private static readonly Dictionary<string, string> Images = new()
-    {
-        [ResourceNames.Postgres] = "scalefast-local/postgres:bookworm",
-        [ResourceNames.Redis] = "scalefast-local/redis:bookworm",
-        [ResourceNames.RabbitMQ] = "scalefast-local/rabbitmq:bookworm",
-        [ResourceNames.Mail] = "scalefast-local/smtp4dev:bookworm",
-        [ResourceNames.Prometheus] = "scalefast-local/prometheus:bookworm",
-    };
+    private static readonly IReadOnlyDictionary<string, string> Images = LocalContainerImages.ByServer;
 
     // Prometheus sees a target at its next scrape (every 5 s), once the tunnel to it is up.
     private static readonly TimeSpan ScrapeWait = TimeSpan.FromSeconds(60);
 
     private DistributedApplication App => fixture.App;
 
-    [Fact]
+    [ContainerFact]
     public async Task Every_resource_is_healthy_and_every_server_a_running_container_of_its_image()
     {
         var model = App.Services.GetRequiredService<DistributedApplicationModel>();
@@ -52,7 +45,7 @@ public sealed partial class ContainerModeTests(ContainerAppFixture fixture)
         }
     }
 
-    [Fact]
+    [ContainerFact]
     public async Task Every_container_of_the_app_publishes_its_ports_on_loopback_only_and_the_brokers_metrics_not_at_all()
     {
         var network = (await DockerEngine.InspectAsync(ContainerId(ResourceNames.Postgres), "{{range $name, $n := .NetworkSettings.Networks}}{{$name}} {{end}}")).Trim();
@@ -74,13 +67,13 @@ public sealed partial class ContainerModeTests(ContainerAppFixture fixture)
         Assert.True(broker["15692/tcp"] is null or { Length: 0 }, "The broker's metrics port is published.");
     }
 
-    [Fact]
+    [ContainerFact]
     public async Task The_gateway_forwards_api_requests_to_every_instance()
     {
         Assert.Equal(ApiInstances, await App.InstancesAnsweringTheGatewayAsync(3 * ApiInstances.Length));
     }
 
-    [Fact]
+    [ContainerFact]
     public async Task Prometheus_scrapes_every_instance_through_the_tunnel_and_the_broker_on_the_container_network()
     {
         using var prometheus = await App.CreatePrometheusClientAsync();
@@ -102,7 +95,7 @@ public sealed partial class ContainerModeTests(ContainerAppFixture fixture)
         Assert.Equal(ResourceNames.RabbitMQ, targets.Single(t => t.Instance == ResourceNames.RabbitMQ).Host);
     }
 
-    [Fact]
+    [ContainerFact]
     public async Task Prometheus_loads_every_alert_rule()
     {
         var rules = Path.Combine(Projects.ScaleFast_AppHost.ProjectPath, "..", "monitoring", "prometheus", "rules");
@@ -119,7 +112,7 @@ public sealed partial class ContainerModeTests(ContainerAppFixture fixture)
         Assert.Equal(alerts.Order(), loaded.Order());
     }
 
-    [Fact]
+    [ContainerFact]
     public async Task An_order_through_the_gateway_is_confirmed_by_email()
     {
         using var gateway = await App.CreateAdminClientAsync(ResourceNames.Gateway);
@@ -131,12 +124,8 @@ public sealed partial class ContainerModeTests(ContainerAppFixture fixture)
         Assert.Equal(1, sent[order]);
     }
 
-    private string ContainerId(string resource)
-    {
-        Assert.True(App.ResourceNotifications.TryGetCurrentState(resource, out var state), resource);
-        return state.Snapshot.Properties.Single(p => p.Name == "container.id").Value?.ToString()
-            ?? throw new InvalidOperationException($"{resource} has no container id.");
-    }
+    private string ContainerId(string resource) =>
+        fixture.Test.ContainerId(resource) ?? throw new InvalidOperationException($"{resource} has no container id.");
 
     [GeneratedRegex(@"^\s*-\s*alert:\s*(\S+)", RegexOptions.Multiline)]
     private static partial Regex AlertName();

@@ -16,14 +16,6 @@ public sealed class PublishedPodsFixture : IAsyncLifetime
 
     private static readonly string Root = Path.GetFullPath(Path.Combine(Projects.ScaleFast_AppHost.ProjectPath, ".."));
 
-    private static readonly Dictionary<string, string> ServerImages = new()
-    {
-        [ResourceNames.Postgres] = "scalefast-local/postgres:bookworm",
-        [ResourceNames.Redis] = "scalefast-local/redis:bookworm",
-        [ResourceNames.RabbitMQ] = "scalefast-local/rabbitmq:bookworm",
-        [ResourceNames.Mail] = "scalefast-local/smtp4dev:bookworm",
-    };
-
     private DockerEngine? _engine;
     private PublishedKubernetes? _published;
     private DockerPods? _pods;
@@ -32,6 +24,11 @@ public sealed class PublishedPodsFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (ContainerFactAttribute.Unusable is not null)
+        {
+            return;
+        }
+
         _engine = await DockerEngine.StartAsync();
         var images = await Command.RunAsync(Path.Combine(Root, "eng", "service-images.sh"), ["--local", Tag, "--", "-c", "Debug", "--no-build"]);
         Assert.True(images.ExitCode == 0, $"eng/service-images.sh failed:\n{images.StandardOutput}{images.StandardError}");
@@ -39,7 +36,7 @@ public sealed class PublishedPodsFixture : IAsyncLifetime
         _published = new PublishedKubernetes([.. PublishedKubernetes.Knobs, "--ScaleFast:Kubernetes:ImageTag", Tag]);
         await _published.InitializeAsync();
         _pods = await DockerPods.StartAsync(await File.ReadAllTextAsync(_published.Built),
-            container => ServerImages.GetValueOrDefault(container.Name, container.Image));
+            container => LocalContainerImages.ByServer.GetValueOrDefault(container.Name, container.Image));
     }
 
     public async Task DisposeAsync()

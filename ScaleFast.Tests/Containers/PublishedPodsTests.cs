@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using k8s.Models;
 using ScaleFast.Tests.Api;
 using ScaleFast.Tests.Infrastructure;
+using ScaleFast.Tests.Infrastructure.Containers;
 using ScaleFast.Tests.Kubernetes;
 
 namespace ScaleFast.Tests.Containers;
@@ -19,7 +20,7 @@ public sealed class PublishedPodsTests(PublishedPodsFixture fixture)
     // A pod's startup probe allows 90 × 2 s; here every pod starts at once on two cores.
     private static readonly TimeSpan ReadyWithin = TimeSpan.FromMinutes(2);
 
-    [Fact]
+    [ContainerFact]
     public async Task Every_pod_passes_its_readiness_probe()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
@@ -37,34 +38,24 @@ public sealed class PublishedPodsTests(PublishedPodsFixture fixture)
         }
     }
 
-    [Fact]
+    [ContainerFact]
     public async Task The_gateway_pod_reaches_the_api_pod_through_its_headless_service()
     {
         var gateway = fixture.Pods.Pods["gateway-0"];
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gateway.Ports[8080]}") };
 
-        var answer = await Eventually.ReadAsync(async () =>
-        {
-            try
-            {
-                return await http.GetFromJsonAsync<InstanceDto>("/api/instance");
-            }
-            catch (HttpRequestException)
-            {
-                return null;
-            }
-        }, instance => instance is not null, ReadyWithin, TimeSpan.FromSeconds(2));
+        var answer = await WhenTheGatewayAnswersAsync(http);
 
         Assert.Equal("api-0", answer?.Instance);
     }
 
-    [Fact]
+    [ContainerFact]
     public async Task A_client_outside_cannot_escape_its_read_limit_by_naming_itself_in_X_Forwarded_For()
     {
         // The published knobs give 123 reads a window; the requests come from the Docker host, not a trusted proxy.
         var limit = int.Parse(PublishedKubernetes.Knobs[Array.IndexOf(PublishedKubernetes.Knobs, "--Gateway:RateLimiting:ReadsPerWindow") + 1], CultureInfo.InvariantCulture);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fixture.Pods.Pods["gateway-0"].Ports[8080]}") };
-        Assert.Equal(HttpStatusCode.OK, await WhenTheGatewayAnswersAsync(http));
+        Assert.NotNull(await WhenTheGatewayAnswersAsync(http));
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i <= limit; i++)
@@ -79,19 +70,19 @@ public sealed class PublishedPodsTests(PublishedPodsFixture fixture)
         Assert.True(statuses.Count(s => s == HttpStatusCode.OK) < limit + 1, "Every spoofed address was a new client.");
     }
 
-    private static Task<HttpStatusCode> WhenTheGatewayAnswersAsync(HttpClient http) =>
+    /// <summary>The gateway's first answer to <c>/api/instance</c>, once it gives one (null if it never did).</summary>
+    private static Task<InstanceDto?> WhenTheGatewayAnswersAsync(HttpClient http) =>
         Eventually.ReadAsync(async () =>
         {
             try
             {
-                using var response = await http.GetAsync("/api/instance");
-                return response.StatusCode;
+                return await http.GetFromJsonAsync<InstanceDto>("/api/instance");
             }
             catch (HttpRequestException)
             {
-                return HttpStatusCode.ServiceUnavailable;
+                return null;
             }
-        }, status => status == HttpStatusCode.OK, ReadyWithin, TimeSpan.FromSeconds(2));
+        }, instance => instance is not null, ReadyWithin, TimeSpan.FromSeconds(2));
 
     private static async Task<bool> ReadyAsync(HttpClient http, V1Probe probe, IReadOnlyDictionary<int, int> ports)
     {

@@ -91,6 +91,12 @@ public sealed class TestApp : IAsyncDisposable
         .Select(r => r.Name)
         .ToList();
 
+    /// <summary>The id of <paramref name="resource"/>'s container, if it is one that runs.</summary>
+    public string? ContainerId(string resource) =>
+        App.ResourceNotifications.TryGetCurrentState(resource, out var state)
+            ? state.Snapshot.Properties.FirstOrDefault(p => p.Name == "container.id")?.Value?.ToString()
+            : null;
+
     public Task WaitForAllHealthyAsync(CancellationToken cancellationToken) => WaitForHealthyAsync(ResourceNames, cancellationToken);
 
     private async Task WaitForHealthyAsync(IEnumerable<string> resources, CancellationToken cancellationToken) =>
@@ -108,21 +114,6 @@ public sealed class TestApp : IAsyncDisposable
         }
 
         return text.ToString();
-    }
-
-    /// <summary>Container mode's servers, killed as local mode's are (the engine then removes them at once).</summary>
-    private async Task KillContainersAsync()
-    {
-        var containers = ResourceNames
-            .Select(name => App.ResourceNotifications.TryGetCurrentState(name, out var state)
-                ? state.Snapshot.Properties.FirstOrDefault(p => p.Name == "container.id")?.Value?.ToString()
-                : null)
-            .OfType<string>()
-            .ToList();
-        if (containers.Count > 0)
-        {
-            await Command.RunAsync("docker", ["kill", .. containers]);
-        }
     }
 
     /// <summary>
@@ -160,6 +151,16 @@ public sealed class TestApp : IAsyncDisposable
         }
         catch (UnauthorizedAccessException)
         {
+        }
+    }
+
+    /// <summary>Container mode's servers, killed as local mode's are (the engine then removes them at once).</summary>
+    private async Task KillContainersAsync()
+    {
+        var containers = ResourceNames.Select(ContainerId).OfType<string>().ToList();
+        if (containers.Count > 0)
+        {
+            await Command.RunAsync("docker", ["kill", .. containers]);
         }
     }
 }

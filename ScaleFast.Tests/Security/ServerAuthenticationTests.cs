@@ -26,7 +26,7 @@ public abstract class ServerAuthenticationTests
     protected abstract DistributedApplication App { get; }
 
     [Fact]
-    public async Task Redis_answers_nothing_before_AUTH_and_refuses_a_wrong_password()
+    public virtual async Task Redis_answers_nothing_before_AUTH_and_refuses_a_wrong_password()
     {
         var settings = (await App.GetConnectionStringAsync(ResourceNames.Redis))!.Split(',');
         var password = settings.Single(s => s.StartsWith("password=", StringComparison.Ordinal))["password=".Length..];
@@ -42,7 +42,7 @@ public abstract class ServerAuthenticationTests
     }
 
     [Fact]
-    public async Task Postgres_asks_every_client_for_the_password()
+    public virtual async Task Postgres_asks_every_client_for_the_password()
     {
         var connectionString = new NpgsqlConnectionStringBuilder(await App.GetConnectionStringAsync(ResourceNames.Database));
         var password = connectionString.Password;
@@ -60,7 +60,7 @@ public abstract class ServerAuthenticationTests
     }
 
     [Fact]
-    public async Task RabbitMQ_refuses_guest_and_a_wrong_password_over_AMQP()
+    public virtual async Task RabbitMQ_refuses_guest_and_a_wrong_password_over_AMQP()
     {
         var uri = new Uri((await App.GetConnectionStringAsync(ResourceNames.RabbitMQ))!);
         var user = Uri.UnescapeDataString(uri.UserInfo.Split(':')[0]);
@@ -77,7 +77,7 @@ public abstract class ServerAuthenticationTests
     }
 
     [Fact]
-    public async Task RabbitMQ_management_API_asks_for_the_broker_user()
+    public virtual async Task RabbitMQ_management_API_asks_for_the_broker_user()
     {
         var uri = new Uri((await App.GetConnectionStringAsync(ResourceNames.RabbitMQ))!);
         using var management = App.CreateHttpClient(ResourceNames.RabbitMQ, "management");
@@ -89,7 +89,7 @@ public abstract class ServerAuthenticationTests
     }
 
     [Fact]
-    public async Task The_mail_sink_takes_no_message_without_authentication()
+    public virtual async Task The_mail_sink_takes_no_message_without_authentication()
     {
         var settings = new DbConnectionStringBuilder { ConnectionString = await App.GetConnectionStringAsync(ResourceNames.Mail) };
         var (user, password) = ((string)settings["Username"], (string)settings["Password"]);
@@ -104,7 +104,7 @@ public abstract class ServerAuthenticationTests
     }
 
     [Fact]
-    public async Task The_mail_sinks_web_UI_asks_for_its_user()
+    public virtual async Task The_mail_sinks_web_UI_asks_for_its_user()
     {
         var settings = new DbConnectionStringBuilder { ConnectionString = await App.GetConnectionStringAsync(ResourceNames.Mail) };
         using var web = App.CreateHttpClient(ResourceNames.Mail, "http");
@@ -115,7 +115,7 @@ public abstract class ServerAuthenticationTests
     }
 
     [Fact]
-    public async Task Prometheus_asks_for_its_user_on_the_UI_and_the_API()
+    public virtual async Task Prometheus_asks_for_its_user_on_the_UI_and_the_API()
     {
         using var prometheus = App.CreateHttpClient(ResourceNames.Prometheus, "http");
         var password = await App.GetParameterAsync(MonitoringExtensions.PasswordParameter);

@@ -54,7 +54,8 @@ internal sealed class DockerEngine : IAsyncDisposable
         await StopAsync(_daemon);
     }
 
-    private static async Task<string> DockerAsync(params string[] arguments)
+    /// <summary>Runs the docker CLI and returns its output; a failure throws with docker's own message.</summary>
+    public static async Task<string> DockerAsync(params string[] arguments)
     {
         var result = await Command.RunAsync("docker", arguments);
         return result.ExitCode == 0

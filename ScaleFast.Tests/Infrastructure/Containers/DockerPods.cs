@@ -37,7 +37,7 @@ internal sealed partial class DockerPods : IAsyncDisposable
         var services = objects.OfType<V1Service>().ToList();
 
         var pods = new DockerPods($"scalefast-pods-{Guid.NewGuid():N}"[..24]);
-        await DockerAsync("network", "create", pods._network);
+        await DockerEngine.DockerAsync("network", "create", pods._network);
         try
         {
             foreach (var (name, template) in objects.OfType<V1StatefulSet>().Select(s => (s.Metadata.Name, s.Spec.Template))
@@ -95,13 +95,13 @@ internal sealed partial class DockerPods : IAsyncDisposable
         arguments.AddRange(container.Command?.Skip(1) ?? []);
         arguments.AddRange(container.Args ?? []);
 
-        await DockerAsync([.. arguments]);
+        await DockerEngine.DockerAsync([.. arguments]);
         _containers.Add(name);
 
         var published = new Dictionary<int, int>();
         foreach (var port in ports)
         {
-            var binding = await DockerAsync("port", name, $"{port}/tcp");
+            var binding = await DockerEngine.DockerAsync("port", name, $"{port}/tcp");
             published[port] = int.Parse(binding.Split('\n')[0].Split(':')[^1], CultureInfo.InvariantCulture);
         }
 
@@ -131,14 +131,6 @@ internal sealed partial class DockerPods : IAsyncDisposable
 
     private static bool Selects(V1Service service, V1PodTemplateSpec template) =>
         service.Spec.Selector is { Count: > 0 } selector && selector.All(s => template.Metadata.Labels.TryGetValue(s.Key, out var v) && v == s.Value);
-
-    private static async Task<string> DockerAsync(params string[] arguments)
-    {
-        var result = await Command.RunAsync("docker", arguments);
-        return result.ExitCode == 0
-            ? result.StandardOutput.Trim()
-            : throw new InvalidOperationException($"docker {arguments[0]} failed: {result.StandardError}");
-    }
 
     [GeneratedRegex(@"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")]
     private static partial Regex Reference();
