@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ScaleFast.Api.Catalog;
 using ScaleFast.Contracts;
+using ScaleFast.Settings;
 
 namespace ScaleFast.Api.Benchmark;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 using ScaleFast.Api.Extensions;
+using ScaleFast.Settings;
 using StackExchange.Redis;
 
 namespace ScaleFast.Api.Catalog;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ScaleFast.Api.Http;
 using ScaleFast.Api.Security;
+using ScaleFast.Settings;
 
 namespace ScaleFast.Api.Catalog;
 

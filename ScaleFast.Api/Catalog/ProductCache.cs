@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ScaleFast.Settings;
 
 namespace ScaleFast.Api.Catalog;
 

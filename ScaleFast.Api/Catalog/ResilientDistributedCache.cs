@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using ScaleFast.Settings;
 
 namespace ScaleFast.Api.Catalog;
 

@@ -1,6 +1,7 @@
 using DbUp;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using ScaleFast.Settings;
 
 namespace ScaleFast.Api.Data;
 

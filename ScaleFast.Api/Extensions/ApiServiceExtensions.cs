@@ -8,6 +8,7 @@ using ScaleFast.Api.Http;
 using ScaleFast.Api.Orders;
 using ScaleFast.Api.Reports;
 using ScaleFast.Api.Security;
+using ScaleFast.Settings;
 using StackExchange.Redis;
 
 namespace ScaleFast.Api.Extensions;

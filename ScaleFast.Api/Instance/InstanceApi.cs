@@ -2,8 +2,8 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using ScaleFast.Api.Catalog;
 using ScaleFast.Api.Extensions;
+using ScaleFast.Settings;
 using StackExchange.Redis;
 
 namespace ScaleFast.Api.Instance;

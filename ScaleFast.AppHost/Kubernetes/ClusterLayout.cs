@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ScaleFast.AppHost.Infrastructure;
 using ScaleFast.Contracts;
+using ScaleFast.Settings;
 
 namespace ScaleFast.AppHost.Kubernetes;
 
@@ -19,11 +20,8 @@ internal sealed partial class ClusterLayout
     /// <summary>The Secret every password and managed connection string comes from.</summary>
     public const string SecretName = "scalefast-secrets";
 
-    /// <summary>
-    /// The scheme prefix of a URL that stands for every pod of a kind (the gateway resolves it:
-    /// <c>ScaleFast.Gateway/Discovery</c>).
-    /// </summary>
-    public const string PerPodScheme = "dns+";
+    /// <summary>The scheme prefix of a URL that stands for every pod of a kind (the gateway resolves it).</summary>
+    public const string PerPodScheme = PodDiscoveryOptions.DnsSchemePrefix;
 
     /// <summary>Helper variables (a secret or the pod's name, expanded into other values by Kubernetes) start with this.</summary>
     public const string HelperPrefix = "SCALEFAST_K8S_";

@@ -4,10 +4,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using ScaleFast.Api.Data;
 using ScaleFast.Contracts;
-using ScaleFast.Gateway.RateLimiting;
 using ScaleFast.Hosting.Local;
+using ScaleFast.Settings;
 
 namespace ScaleFast.AppHost.Lab;
 

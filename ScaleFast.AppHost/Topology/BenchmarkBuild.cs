@@ -1,5 +1,5 @@
 using System.Reflection;
-using ScaleFast.Contracts;
+using ScaleFast.Settings;
 
 namespace ScaleFast.AppHost.Topology;
 

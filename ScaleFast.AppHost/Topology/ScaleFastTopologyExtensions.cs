@@ -1,12 +1,12 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using ScaleFast.AppHost.Infrastructure;
 using ScaleFast.AppHost.Kubernetes;
 using ScaleFast.AppHost.Lab;
 using ScaleFast.AppHost.Monitoring;
-using Microsoft.Extensions.Configuration;
 using ScaleFast.Contracts;
-using ScaleFast.Gateway.RateLimiting;
 using ScaleFast.Hosting.Local;
+using ScaleFast.Settings;
 
 namespace ScaleFast.AppHost.Topology;
 

@@ -1,17 +1,12 @@
 using Microsoft.Extensions.Configuration;
-using ScaleFast.Api.Catalog;
-using ScaleFast.Api.Data;
-using ScaleFast.Contracts;
-using ScaleFast.Gateway;
-using ScaleFast.Gateway.RateLimiting;
-using ScaleFast.Worker.Messaging;
+using ScaleFast.Settings;
 
 namespace ScaleFast.AppHost.Topology;
 
 /// <summary>
 /// The services' own knobs as the AppHost's configuration sets them, under the sections the services
 /// read (<c>--Gateway:RateLimiting:WritesPerWindow 5</c>). They are bound and validated once, at start,
-/// with the services' own options classes (compiled into the AppHost), so that a bad value stops the
+/// with the services' own options classes (ScaleFast.Settings), so that a bad value stops the
 /// AppHost with its key named; the AppHost forwards the sections as they are and reads these objects
 /// where it needs a value itself, never a default of its own.
 /// </summary>
@@ -21,7 +16,7 @@ internal sealed class ServiceSettings
     public static readonly string[] ApiSections = [CatalogOptions.SectionName, DemoDataOptions.SectionName, BenchmarkOptions.SectionName];
 
     /// <summary>The sections each worker gets.</summary>
-    public static readonly string[] WorkerSections = [MessagingOptions.SectionName, BenchmarkOptions.SectionName];
+    public static readonly string[] WorkerSections = [MessagingOptions.SectionName, OutboxOptions.SectionName, MailOptions.SectionName, BenchmarkOptions.SectionName];
 
     /// <summary>The sections the gateway gets (<c>Gateway:RateLimiting</c> is inside <c>Gateway</c>).</summary>
     public static readonly string[] GatewaySections = [GatewayOptions.SectionName];
@@ -32,6 +27,9 @@ internal sealed class ServiceSettings
         DemoData = ScaleFastOptionsReader.Read<DemoDataOptions>(configuration, DemoDataOptions.SectionName);
         Benchmark = ScaleFastOptionsReader.Read<BenchmarkOptions>(configuration, BenchmarkOptions.SectionName);
         Messaging = ScaleFastOptionsReader.Read<MessagingOptions>(configuration, MessagingOptions.SectionName);
+        Outbox = ScaleFastOptionsReader.Read<OutboxOptions>(configuration, OutboxOptions.SectionName);
+        Mail = ScaleFastOptionsReader.Read<MailOptions>(configuration, MailOptions.SectionName);
+        Discovery = ScaleFastOptionsReader.Read<PodDiscoveryOptions>(configuration, PodDiscoveryOptions.SectionName);
         Gateway = ScaleFastOptionsReader.Read<GatewayOptions>(configuration, GatewayOptions.SectionName);
         RateLimiting = ScaleFastOptionsReader.Read<RateLimitingOptions>(configuration, RateLimitingOptions.SectionName);
     }
@@ -44,9 +42,15 @@ internal sealed class ServiceSettings
 
     public MessagingOptions Messaging { get; }
 
+    public OutboxOptions Outbox { get; }
+
+    public MailOptions Mail { get; }
+
     public GatewayOptions Gateway { get; }
 
     public RateLimitingOptions RateLimiting { get; }
+
+    public PodDiscoveryOptions Discovery { get; }
 
     /// <summary>Reads and validates every section the services own.</summary>
     /// <exception cref="ScaleFastSetupException">A value is invalid; the message names its key.</exception>

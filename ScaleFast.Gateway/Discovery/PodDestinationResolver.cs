@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using ScaleFast.Settings;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.ServiceDiscovery;
 

@@ -1,3 +1,4 @@
+using ScaleFast.Settings;
 using Yarp.ReverseProxy.ServiceDiscovery;
 
 namespace ScaleFast.Gateway.Discovery;

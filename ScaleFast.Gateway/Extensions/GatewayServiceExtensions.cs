@@ -5,6 +5,7 @@ using ScaleFast.Gateway.Discovery;
 using ScaleFast.Gateway.LoadBalancing;
 using ScaleFast.Gateway.RateLimiting;
 using ScaleFast.Gateway.Retries;
+using ScaleFast.Settings;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using ScaleFast.Contracts;
+using ScaleFast.Settings;
 using Yarp.ReverseProxy.Configuration;
 
 namespace ScaleFast.Gateway.LoadBalancing;

@@ -1,6 +1,7 @@
 using System.IO.Hashing;
 using System.Net;
 using System.Text;
+using ScaleFast.Settings;
 using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Model;
 

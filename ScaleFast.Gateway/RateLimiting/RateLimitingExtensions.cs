@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ScaleFast.Settings;
 using StackExchange.Redis;
 
 namespace ScaleFast.Gateway.RateLimiting;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using ScaleFast.Gateway.LoadBalancing;
+using ScaleFast.Settings;
 
 namespace ScaleFast.Gateway.RateLimiting;
 

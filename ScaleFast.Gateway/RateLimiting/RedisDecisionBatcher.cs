@@ -5,6 +5,7 @@ using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.ObjectPool;
 using ScaleFast.Gateway.LoadBalancing;
+using ScaleFast.Settings;
 using StackExchange.Redis;
 
 namespace ScaleFast.Gateway.RateLimiting;

@@ -20,6 +20,8 @@ public sealed class ServiceSettingsTests
         "--Gateway:TrustedProxies:0=10.0.0.1",
         "--Gateway:RateLimiting:KnownApiKeys:0=partner-key",
         "--Messaging:PrefetchCount=3",
+        "--Outbox:BatchSize=50",
+        "--Mail:From=Shop <shop@example.org>",
     ];
 
     [Fact]
@@ -31,9 +33,11 @@ public sealed class ServiceSettingsTests
 
         Assert.Equal("00:00:30", api["Catalog__CacheExpiration"]);
         Assert.Equal("3", worker["Messaging__PrefetchCount"]);
+        Assert.Equal("50", worker["Outbox__BatchSize"]);
+        Assert.Equal("Shop <shop@example.org>", worker["Mail__From"]);
         Assert.Equal("7", gateway["Gateway__RateLimiting__WritesPerWindow"]);
         Assert.Equal("10.0.0.1", gateway["Gateway__TrustedProxies__0"]);
-        Assert.DoesNotContain(api.Keys, key => key.StartsWith("Messaging__", StringComparison.Ordinal) || key.StartsWith("Gateway__", StringComparison.Ordinal));
+        Assert.DoesNotContain(api.Keys, key => key.StartsWith("Messaging__", StringComparison.Ordinal) || key.StartsWith("Outbox__", StringComparison.Ordinal) || key.StartsWith("Gateway__", StringComparison.Ordinal));
         Assert.DoesNotContain(worker.Keys, key => key.StartsWith("Catalog__", StringComparison.Ordinal) || key.StartsWith("Gateway__", StringComparison.Ordinal));
         Assert.DoesNotContain(gateway.Keys, key => key.StartsWith("Catalog__", StringComparison.Ordinal) || key.StartsWith("Messaging__", StringComparison.Ordinal));
 
@@ -54,6 +58,8 @@ public sealed class ServiceSettingsTests
     [InlineData("Catalog:LocalCacheExpiration", "00:05:00", "Catalog:LocalCacheExpiration: LocalCacheExpiration must not exceed CacheExpiration")]
     [InlineData("Messaging:ConcurrencyLimit", "many", "'Messaging:ConcurrencyLimit'")]
     [InlineData("DemoData:Products", "-1", "DemoData:Products: must be between 0 and 1000000")]
+    [InlineData("Outbox:BatchSize", "0", "Outbox:BatchSize: must be between 1 and 10000")]
+    [InlineData("Gateway:Discovery:RefreshPeriod", "00:00:00", "Gateway:Discovery:RefreshPeriod: must be between")]
     public void An_invalid_value_is_rejected_naming_its_full_key(string key, string value, string message)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();

@@ -1,6 +1,4 @@
-extern alias gateway;
-
-using gateway::ScaleFast.Gateway.LoadBalancing;
+using ScaleFast.Settings;
 using Yarp.ReverseProxy.LoadBalancing;
 
 namespace ScaleFast.Tests.Gateway;

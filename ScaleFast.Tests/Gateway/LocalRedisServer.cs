@@ -1,5 +1,3 @@
-extern alias gateway;
-
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -82,7 +80,7 @@ internal sealed class LocalRedisServer : IAsyncDisposable
     private async Task<(SlidingWindowBuckets Buckets, RedisDecisionBatcher Batcher)> CreateBatcherAsync(TimeSpan window, TimeSpan? timeout, Func<long>? clock, int maxPending)
     {
         var connection = await ConnectionMultiplexer.ConnectAsync(Configuration);
-        var options = new gateway::ScaleFast.Gateway.RateLimiting.RateLimitingOptions { Window = window, RedisTimeout = timeout ?? TimeSpan.FromSeconds(10) };
+        var options = new ScaleFast.Settings.RateLimitingOptions { Window = window, RedisTimeout = timeout ?? TimeSpan.FromSeconds(10) };
         var buckets = new SlidingWindowBuckets(connection, window, clock);
         var batcher = new RedisDecisionBatcher(buckets, options, MeterFactory, NullLogger<RedisDecisionBatcher>.Instance, maxPending);
         _limiters.Add(connection);

@@ -3,6 +3,7 @@ using Dapper;
 using MassTransit;
 using Npgsql;
 using ScaleFast.Contracts;
+using ScaleFast.Settings;
 
 namespace ScaleFast.Worker.Benchmark;
 

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using ScaleFast.Contracts;
+using ScaleFast.Settings;
 
 namespace ScaleFast.Worker.Email;
 

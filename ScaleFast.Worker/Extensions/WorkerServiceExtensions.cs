@@ -1,10 +1,10 @@
 using MassTransit;
-using ScaleFast.Contracts;
 using Microsoft.Extensions.Options;
+using ScaleFast.Contracts;
+using ScaleFast.Settings;
 using ScaleFast.Worker.Email;
 using ScaleFast.Worker.Inbox;
 using ScaleFast.Worker.Maintenance;
-using ScaleFast.Worker.Messaging;
 using ScaleFast.Worker.Outbox;
 using ScaleFast.Worker.Reports;
 

@@ -1,7 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using ScaleFast.Worker.Outbox;
+using ScaleFast.Settings;
 
 namespace ScaleFast.Worker.Maintenance;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Polly;
 using ScaleFast.Contracts;
+using ScaleFast.Settings;
 
 namespace ScaleFast.Worker.Outbox;
 

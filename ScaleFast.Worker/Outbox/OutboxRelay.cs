@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Polly;
 using Polly.Retry;
+using ScaleFast.Settings;
 
 namespace ScaleFast.Worker.Outbox;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ScaleFast.Worker.Messaging;
+namespace ScaleFast.Settings;
 
 /// <summary>
 /// How each worker consumes (configuration section <c>Messaging</c>). The AppHost forwards its own

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ScaleFast.Gateway.Discovery;
+namespace ScaleFast.Settings;
 
 /// <summary>
 /// How the gateway finds the pods behind a <c>dns+</c> destination address (section
@@ -8,6 +8,7 @@ namespace ScaleFast.Gateway.Discovery;
 /// </summary>
 public sealed class PodDiscoveryOptions
 {
+    /// <summary>The configuration section the options are read from.</summary>
     public const string SectionName = "Gateway:Discovery";
 
     /// <summary>

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ScaleFast.Gateway.RateLimiting;
+namespace ScaleFast.Settings;
 
 /// <summary>
 /// The rate limiter's knobs (section <c>Gateway:RateLimiting</c>). The AppHost forwards its own

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ScaleFast.Api.Data;
+namespace ScaleFast.Settings;
 
 /// <summary>
 /// Demo data knobs (section <c>DemoData</c>). The AppHost forwards its own <c>DemoData</c> section to

@@ -1,4 +1,4 @@
-namespace ScaleFast.Gateway.LoadBalancing;
+namespace ScaleFast.Settings;
 
 /// <summary>
 /// The balancing policies the gateway offers: YARP's own (the names of YARP's

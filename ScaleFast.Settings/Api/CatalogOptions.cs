@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ScaleFast.Api.Catalog;
+namespace ScaleFast.Settings;
 
 /// <summary>
 /// Catalog caching knobs (section <c>Catalog</c>). The AppHost forwards its own <c>Catalog</c> section

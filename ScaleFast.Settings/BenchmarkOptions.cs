@@ -1,4 +1,4 @@
-namespace ScaleFast.Contracts;
+namespace ScaleFast.Settings;
 
 /// <summary>
 /// Whether the API and the workers map their benchmark endpoints (section <c>Benchmark</c>). Only a

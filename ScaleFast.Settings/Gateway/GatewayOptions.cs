@@ -1,8 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
-using ScaleFast.Gateway.LoadBalancing;
 
-namespace ScaleFast.Gateway;
+namespace ScaleFast.Settings;
 
 /// <summary>
 /// The gateway's knobs (section <c>Gateway</c>). The AppHost forwards its own <c>Gateway</c> section to

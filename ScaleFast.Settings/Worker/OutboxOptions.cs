@@ -1,10 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ScaleFast.Worker.Outbox;
+namespace ScaleFast.Settings;
 
 /// <summary>How the relay moves outbox rows to RabbitMQ (configuration section <c>Outbox</c>).</summary>
 public sealed class OutboxOptions
 {
+    /// <summary>The configuration section the options are read from.</summary>
     public const string SectionName = "Outbox";
 
     /// <summary>Rows locked, published and marked sent per transaction. Default 100.</summary>
